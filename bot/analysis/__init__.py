@@ -1,0 +1,1 @@
+"""Understanding a failure: log parsing, categories, error signatures, library detection."""

@@ -1,0 +1,1 @@
+"""Repair engines: fix cache, rule-based templates, model; all behind one interface."""

@@ -1,0 +1,107 @@
+"""Typed settings for every Truth Engine process, read once at start-up and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from runner.limits import SandboxLimits
+
+DEFAULT_STATE_DIR = Path.home() / ".truth-engine"
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+class Settings(BaseSettings):
+    """All settings come from `TRUTH_*` environment variables or a `.env` file."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="TRUTH_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    state_dir: Path = DEFAULT_STATE_DIR
+    database_url: str = ""
+    redis_url: str = "redis://localhost:6379/0"
+    public_url: str = "http://localhost:8000"
+
+    github_app_id: int | None = None
+    github_private_key: SecretStr | None = None
+    github_private_key_path: Path | None = None
+    github_webhook_secret: SecretStr | None = None
+    github_client_id: str | None = None
+    github_client_secret: SecretStr | None = None
+    github_api_url: str = "https://api.github.com"
+
+    trace_secret: SecretStr = SecretStr("truth-engine-dev-trace-secret")
+    trace_signing_key_path: Path | None = None
+
+    model: str | None = None
+    fallback_model: str | None = None
+    model_timeout_seconds: float = 60.0
+
+    sandbox_image: str | None = None
+    sandbox_memory_mb: int = 1024
+    sandbox_cpus: float = 1.0
+    sandbox_pids: int = 256
+    sandbox_timeout_seconds: float = 10.0
+    sandbox_output_bytes: int = 1024 * 1024
+    sandbox_scratch_mb: int = 256
+    sandbox_parallelism: int = Field(default=0, description="0 means the number of cores")
+    docker_host: str | None = None
+    ca_bundle_path: Path | None = None
+
+    candidates: int = 3
+    daily_verification_quota: int = 200
+    max_sessions_per_pr: int = 5
+    trace_retention_days: int = 90
+
+    @model_validator(mode="after")
+    def _fill_defaults(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.state_dir / 'truth.db'}"
+        return self
+
+    @property
+    def sandbox_limits(self) -> SandboxLimits:
+        return SandboxLimits(
+            memory_mb=self.sandbox_memory_mb,
+            cpus=self.sandbox_cpus,
+            pids=self.sandbox_pids,
+            wall_seconds=self.sandbox_timeout_seconds,
+            output_bytes=self.sandbox_output_bytes,
+            scratch_mb=self.sandbox_scratch_mb,
+        )
+
+    def github_private_key_pem(self) -> str:
+        """The app's private key, from the variable or the file; raises ConfigError if absent."""
+        if self.github_private_key is not None:
+            return self.github_private_key.get_secret_value().replace("\\n", "\n")
+        if self.github_private_key_path is not None:
+            try:
+                return self.github_private_key_path.read_text()
+            except OSError as exc:
+                raise ConfigError(
+                    f"TRUTH_GITHUB_PRIVATE_KEY_PATH={self.github_private_key_path} cannot be read "
+                    f"({exc.strerror}); point it at the .pem file GitHub gave you."
+                ) from exc
+        raise ConfigError(
+            "No GitHub App private key: set TRUTH_GITHUB_PRIVATE_KEY or "
+            "TRUTH_GITHUB_PRIVATE_KEY_PATH (the .pem downloaded from the app's settings page)."
+        )
+
+    @property
+    def github_app_configured(self) -> bool:
+        return self.github_app_id is not None and (
+            self.github_private_key is not None or self.github_private_key_path is not None
+        )
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings once; the caller passes the object down instead of re-reading."""
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    return settings

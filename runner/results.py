@@ -1,0 +1,96 @@
+"""Plain records the runner returns: per-test outcomes, one sandboxed run, and a verdict."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class TestStatus(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    test_id: str
+    status: TestStatus
+    duration_ms: float = 0.0
+    message: str = ""
+
+
+class RunEnd(StrEnum):
+    """How a sandboxed run ended, before any judgement about the tests."""
+
+    EXITED = "exited"
+    TIMEOUT = "timeout"
+    RESOURCE_LIMIT = "resource_limit"
+    PATCH_FAILED = "patch_failed"
+    ERROR = "error"
+
+
+@dataclass
+class RunResult:
+    """One command run in one fresh container, with everything a proof needs."""
+
+    command: str
+    image_id: str
+    end: RunEnd
+    exit_code: int | None
+    started_at: str
+    finished_at: str
+    duration_ms: float
+    stdout: str
+    stderr: str
+    stdout_truncated: bool = False
+    stderr_truncated: bool = False
+    tests: dict[str, TestOutcome] = field(default_factory=dict)
+    reason: str = ""
+    patch_applied: bool | None = None
+    patch_strategy: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.end is RunEnd.EXITED and self.exit_code == 0
+
+    def failing_tests(self) -> list[str]:
+        bad = (TestStatus.FAILED, TestStatus.ERROR)
+        return sorted(t for t, o in self.tests.items() if o.status in bad)
+
+    def passing_tests(self) -> list[str]:
+        return sorted(t for t, o in self.tests.items() if o.status is TestStatus.PASSED)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Verdict(StrEnum):
+    VERIFIED = "verified"
+    FAILED = "failed"
+    PATCH_FAILED = "patch_failed"
+    TIMEOUT = "timeout"
+    RESOURCE_LIMIT = "resource_limit"
+    BASELINE_PASSES = "baseline_passes"
+    ERROR = "error"
+
+
+@dataclass
+class Verification:
+    """The verdict on one patch: baseline run, patched run, and a one-line reason."""
+
+    verdict: Verdict
+    reason: str
+    baseline: RunResult | None
+    patched: RunResult | None
+    fixed_tests: list[str] = field(default_factory=list)
+    regressions: list[str] = field(default_factory=list)
+
+    @property
+    def verified(self) -> bool:
+        return self.verdict is Verdict.VERIFIED
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
