@@ -1,1 +1,1 @@
-"""placeholder"""
+"""Truth Engine package."""

@@ -1,1 +1,1 @@
-"""placeholder"""
+"""Sandboxes: images, Docker backend, limits, test results, proofs. Knows nothing of GitHub."""

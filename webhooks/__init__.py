@@ -1,1 +1,1 @@
-"""placeholder"""
+"""HTTP ingress for GitHub webhooks: verify, parse, de-duplicate, enqueue. No GitHub API calls."""

@@ -1,0 +1,5 @@
+"""`python -m bot` is the same as the `truth` command."""
+
+from bot.cli import main
+
+main()

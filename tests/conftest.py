@@ -1,0 +1,8 @@
+"""Shared fixtures for every test: real services (Docker, Redis, PostgreSQL) and one fake GitHub."""
+
+pytest_plugins = [
+    "tests.fixtures.docker",
+    "tests.fixtures.postgres",
+    "tests.fixtures.redis",
+    "tests.fixtures.fake_github",
+]
