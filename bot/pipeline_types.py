@@ -72,5 +72,6 @@ class FixOutcome:
     winner: CandidateResult | None
     proof_json_path: Path | None = None
     proof_text_path: Path | None = None
+    patch_path: Path | None = None
     failures: list[dict[str, Any]] = field(default_factory=list)
     libraries: dict[str, str | None] = field(default_factory=dict)

@@ -1,0 +1,174 @@
+"""`truth fix PATH`: the whole fix pipeline on a local checkout, with live progress.
+
+Exit codes: 0 verified fix found, 1 no verified fix, 3 nothing to fix (the tests pass),
+2 bad input or an environment problem (the message says what to do).
+
+`--json` prints one object on stdout:
+{"status": "verified"|"no_fix"|"nothing_to_fix", "session_id", "message",
+ "baseline": {"command", "end", "exit_code", "duration_ms", "failing_tests", "passing_tests"},
+ "failures": [{"test_id", "exc_type", "message", "category", "frames": [...]}],
+ "libraries": {name: version|null},
+ "candidates": [{"id", "engine", "status", "reason", "duration_ms", "changed_lines", "votes",
+                 "description", "diff"}],
+ "winner": {"id", "engine", "diff", "proof": {"json", "text", "reproduce"}} | null}
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.syntax import Syntax
+
+from bot.pipeline_types import FixOutcome, FixRequest, FixStatus, ProgressEvent
+from bot.settings import ConfigError, load_settings
+
+EXIT_CODES = {FixStatus.VERIFIED: 0, FixStatus.NO_FIX: 1, FixStatus.NOTHING_TO_FIX: 3}
+STAGE_STYLE = {"candidate": "bold", "done": "bold green", "preparing": "dim"}
+
+
+def outcome_json(outcome: FixOutcome) -> dict[str, Any]:
+    baseline = outcome.baseline
+    winner = outcome.winner
+    reproduce = ""
+    if winner is not None and winner.verification is not None and outcome.proof_json_path:
+        reproduce = json.loads(outcome.proof_json_path.read_text()).get("reproduce", "")
+    return {
+        "status": outcome.status.value,
+        "session_id": outcome.session_id,
+        "message": outcome.message,
+        "baseline": None
+        if baseline is None
+        else {
+            "command": baseline.command,
+            "end": baseline.end.value,
+            "exit_code": baseline.exit_code,
+            "duration_ms": round(baseline.duration_ms, 1),
+            "failing_tests": baseline.failing_tests(),
+            "passing_tests": baseline.passing_tests(),
+        },
+        "failures": [
+            {k: f[k] for k in ("test_id", "exc_type", "message", "category", "frames")}
+            for f in outcome.failures
+        ],
+        "libraries": outcome.libraries,
+        "candidates": [
+            {
+                "id": c.id,
+                "engine": c.engine,
+                "status": c.status,
+                "reason": c.reason,
+                "duration_ms": round(c.duration_ms, 1),
+                "changed_lines": c.changed_lines,
+                "votes": c.votes,
+                "description": c.description,
+                "diff": c.diff,
+            }
+            for c in outcome.candidates
+        ],
+        "winner": None
+        if winner is None
+        else {
+            "id": winner.id,
+            "engine": winner.engine,
+            "diff": winner.diff,
+            "proof": {
+                "json": str(outcome.proof_json_path),
+                "text": str(outcome.proof_text_path),
+                "patch": str(outcome.patch_path),
+                "reproduce": reproduce,
+            },
+        },
+    }
+
+
+class TerminalProgress:
+    """Prints each console line as it happens; a spinner shows the stage in between."""
+
+    def __init__(self, console: Console) -> None:
+        self._console = console
+        self._status = console.status("Starting…")
+
+    def __enter__(self) -> TerminalProgress:
+        self._status.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._status.__exit__(None, None, None)
+
+    def __call__(self, event: ProgressEvent) -> None:
+        style = STAGE_STYLE.get(event.stage, "")
+        if event.stage == "candidate" and "PASSED" in event.message:
+            style = "bold green"
+        elif event.stage == "candidate":
+            style = "yellow"
+        self._console.print(f"• {event.message}", style=style, highlight=False)
+        self._status.update(event.message)
+
+
+def _print_summary(console: Console, outcome: FixOutcome) -> None:
+    winner = outcome.winner
+    if winner is not None:
+        console.rule("[bold green]Verified fix")
+        console.print(Syntax(winner.diff, "diff", background_color="default"))
+        console.print(f"Proof: {outcome.proof_text_path}  (JSON: {outcome.proof_json_path})")
+        console.print(f"Apply it with:  git apply {outcome.patch_path}")
+    elif outcome.status is FixStatus.NO_FIX:
+        console.rule("[bold yellow]No verified fix")
+        rows = [f"  {c.id}  {c.engine:<8} {c.status:<14} {c.reason}" for c in outcome.candidates]
+        console.print("\n".join(rows) or "  (no candidates)", highlight=False)
+        console.print(
+            "Next: configure a model (TRUTH_MODEL) for harder bugs, or narrow the failing test "
+            "with --test."
+        )
+    console.print(f"{outcome.message}\nSession: {outcome.session_id}", highlight=False)
+
+
+@click.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--test", "test_command", help="Test command (default: python -m pytest -q).")
+@click.option(
+    "--candidates",
+    type=click.IntRange(1, 16),
+    default=None,
+    help="Candidates verified in parallel per round (default 3).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
+def fix(path: Path, test_command: str | None, candidates: int | None, as_json: bool) -> None:
+    """Find a verified fix for the failing tests of the repository at PATH."""
+    from bot.pipeline import build_deps, repo_root_of, run_fix
+    from runner.errors import RunnerError
+
+    err = Console(stderr=True)
+    root = repo_root_of(path)
+    if not root.is_dir():
+        err.print(f"[red]{path} is not a directory.[/] Give the path of a repository checkout.")
+        sys.exit(2)
+    try:
+        settings = load_settings()
+    except (ConfigError, ValueError) as exc:
+        err.print(f"[red]Configuration error:[/] {exc}")
+        sys.exit(2)
+    request = FixRequest(
+        repo_root=root,
+        test_command=test_command,
+        candidates=candidates or settings.candidates,
+    )
+    quiet = as_json and not err.is_terminal
+    try:
+        with TerminalProgress(err) as progress:
+            sink = (lambda _e: None) if quiet else progress
+            deps = build_deps(settings, progress=sink)
+            outcome = run_fix(request, deps, sink)
+    except RunnerError as exc:
+        err.print(f"[red]Sandbox problem:[/] {exc}")
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps(outcome_json(outcome), indent=2))
+    else:
+        _print_summary(Console(), outcome)
+    sys.exit(EXIT_CODES[outcome.status])

@@ -1,0 +1,309 @@
+"""The fix pipeline: reproduce, generate candidates, verify them in sandboxes, decide, record.
+
+Shared by `truth fix` and the GitHub worker; both hand it a FixRequest and a progress sink.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from bot.analysis.categorize import categorize
+from bot.analysis.failures import Category, Failure
+from bot.analysis.libraries import detect_libraries
+from bot.analysis.logs import parse_failures
+from bot.analysis.signature import signature
+from bot.pipeline_types import (
+    CandidateResult,
+    FixOutcome,
+    FixRequest,
+    FixStatus,
+    ProgressEvent,
+    ProgressSink,
+)
+from bot.repair.base import RepairContext, RepairEngine
+from bot.repair.fix_cache import remember_fix
+from bot.search import CandidateStream, ScreenedCandidate, pick_winner
+from bot.sessions import SessionRecorder
+from bot.settings import Settings
+from runner.proof import write_proof
+from runner.results import RunResult, Verification
+from runner.sandbox import Sandbox
+from runner.snapshot import RepoSnapshot
+from runner.verify import verify_many
+
+DEFAULT_TEST_COMMAND = "python -m pytest -q"
+MAX_CANDIDATES = 40
+SEARCH_TIME_BUDGET_S = 300.0
+
+
+@dataclass
+class PipelineDeps:
+    """Everything the pipeline talks to, built once per process and passed in."""
+
+    settings: Settings
+    sandbox: Sandbox
+    engines: Sequence[RepairEngine]
+    db: Engine
+
+
+def test_command_for(request: FixRequest) -> str:
+    command = request.test_command or DEFAULT_TEST_COMMAND
+    if request.test_selector:
+        command = f"{command} {request.test_selector}"
+    return command
+
+
+def _failures_from(baseline: RunResult, request: FixRequest) -> list[Failure]:
+    """Structured failures from the sandbox run, enriched by CI's log when there is one."""
+    text = baseline.stdout + "\n" + baseline.stderr
+    failures = parse_failures(text, repo_root=request.repo_root)
+    if request.failure_log:
+        seen = {f.test_id for f in failures}
+        for failure in parse_failures(request.failure_log, repo_root=request.repo_root):
+            if failure.test_id not in seen:
+                failures.append(failure)
+    for failure in failures:
+        failure.category = categorize(failure)
+    return failures
+
+
+def _candidate_result(
+    candidate: ScreenedCandidate, verification: Verification | None
+) -> CandidateResult:
+    patch = candidate.patch
+    if verification is None:
+        return CandidateResult(
+            id=candidate.id,
+            engine="+".join(candidate.engines),
+            description=patch.description,
+            diff=patch.diff,
+            status="rejected",
+            reason=candidate.rejected_reason,
+            duration_ms=0.0,
+            changed_lines=candidate.changed_lines,
+            votes=candidate.votes,
+        )
+    duration = verification.patched.duration_ms if verification.patched else 0.0
+    return CandidateResult(
+        id=candidate.id,
+        engine="+".join(candidate.engines),
+        description=patch.description,
+        diff=patch.diff,
+        status=verification.verdict.value,
+        reason=verification.reason,
+        duration_ms=duration,
+        changed_lines=candidate.changed_lines,
+        votes=candidate.votes,
+        verification=verification,
+    )
+
+
+def _describe(result: CandidateResult) -> str:
+    n = result.id.removeprefix("c")
+    if result.status == "verified":
+        return f"Candidate {n}: PASSED ({result.duration_ms:.0f} ms) [{result.engine}]"
+    return f"Candidate {n}: {result.status.upper()} ({result.reason}) [{result.engine}]"
+
+
+class _Run:
+    """One session's mutable state; keeps run_fix itself a readable sequence of steps."""
+
+    def __init__(self, request: FixRequest, deps: PipelineDeps, progress: ProgressSink) -> None:
+        self.request = request
+        self.deps = deps
+        self.session_id = uuid.uuid4().hex[:12]
+        self.recorder = SessionRecorder(deps.db, self.session_id)
+        self._progress = progress
+        self.proof_dir = deps.settings.state_dir / "proofs" / self.session_id
+
+    def say(self, stage: str, message: str, **data: Any) -> None:
+        event = ProgressEvent(stage=stage, message=message, data=data)
+        self.recorder.console(event)
+        self._progress(event)
+
+    def outcome(
+        self,
+        status: FixStatus,
+        message: str,
+        baseline: RunResult | None,
+        results: list[CandidateResult],
+        failures: list[Failure],
+        libraries: dict[str, str | None],
+        winner: CandidateResult | None = None,
+    ) -> FixOutcome:
+        outcome = FixOutcome(
+            status=status,
+            session_id=self.session_id,
+            message=message,
+            baseline=baseline,
+            candidates=results,
+            winner=winner,
+            failures=[asdict(f) for f in failures],
+            libraries=libraries,
+        )
+        if winner is not None and winner.verification is not None:
+            outcome.proof_json_path, outcome.proof_text_path = write_proof(
+                winner.verification, self.proof_dir, "winner"
+            )
+            outcome.patch_path = self.proof_dir / "fix.patch"
+            outcome.patch_path.write_text(winner.diff)
+        self.recorder.finish(outcome)
+        self.say("done", message, status=status.value)
+        return outcome
+
+
+def run_fix(request: FixRequest, deps: PipelineDeps, progress: ProgressSink) -> FixOutcome:
+    """Run one whole fix session and return its outcome; every step is reported to `progress`."""
+    run = _Run(request, deps, progress)
+    command = test_command_for(request)
+    run.recorder.start(request, command)
+    run.say("analyzing", "Analyzing failure…")
+    libraries = detect_libraries(request.repo_root)
+    snapshot = RepoSnapshot.from_path(request.repo_root)
+    sandbox = deps.sandbox
+    if snapshot.has_dependencies:
+        run.say("analyzing", "Installing dependencies in the prepare step (cached by hash)…")
+        sandbox = sandbox.prepare(snapshot, ca_bundle=deps.settings.ca_bundle_path)
+
+    run.say("reproducing", "Reproducing in sandbox…")
+    baseline = sandbox.run(snapshot, command)
+    run.recorder.run(None, baseline)
+    if baseline.passed:
+        why = "The tests pass in a clean sandbox, so there is nothing to fix" + (
+            " (the CI failure looks flaky or infrastructure-related)."
+            if request.failure_log
+            else "."
+        )
+        return run.outcome(FixStatus.NOTHING_TO_FIX, why, baseline, [], [], libraries)
+
+    failures = _failures_from(baseline, request)
+    run.recorder.failures(failures)
+    failing = baseline.failing_tests()
+    first = failures[0] if failures else None
+    run.say(
+        "analyzing",
+        f"Reproduced: {len(failing) or 'the'} failing test(s)"
+        + (f", {first.exc_type}: {first.message[:120]}" if first else ""),
+        failing_tests=failing,
+    )
+    ctx = RepairContext(
+        repo_root=request.repo_root,
+        failures=failures,
+        test_command=command,
+        category=first.category if first else Category.UNKNOWN,
+        signature=signature(first) if first else "",
+        failing_tests=failing,
+        passing_tests=baseline.passing_tests(),
+        libraries=libraries,
+        protected_paths=request.protected_paths,
+        baseline_output=baseline.stdout[-20_000:],
+    )
+    run.recorder.classify(ctx, first)
+
+    results = _search(run, ctx, snapshot, sandbox, baseline, command)
+    winner = pick_winner(results)
+    if winner is None:
+        tried = len(results)
+        message = (
+            f"No verified fix: {tried} candidate(s) tried, none made the failing tests pass "
+            "without breaking others. See the candidate table for what each one did."
+            if tried
+            else "No verified fix: no repair engine could propose a candidate for this failure."
+        )
+        return run.outcome(FixStatus.NO_FIX, message, baseline, results, failures, libraries)
+
+    remember_fix(deps.db, ctx.signature, winner.diff, request.repository)
+    message = (
+        f"Verified fix found: candidate {winner.id} ({winner.engine}), "
+        f"{winner.changed_lines} changed line(s), tests green in {winner.duration_ms:.0f} ms."
+    )
+    return run.outcome(FixStatus.VERIFIED, message, baseline, results, failures, libraries, winner)
+
+
+def _search(
+    run: _Run,
+    ctx: RepairContext,
+    snapshot: RepoSnapshot,
+    sandbox: Sandbox,
+    baseline: RunResult,
+    command: str,
+) -> list[CandidateResult]:
+    """Verify candidates batch by batch until one is verified or the budget is spent."""
+    request, settings = run.request, run.deps.settings
+    stream = CandidateStream(
+        run.deps.engines,
+        ctx,
+        max_candidates=MAX_CANDIDATES,
+        time_budget_s=SEARCH_TIME_BUDGET_S,
+        allow_dangerous=request.allow_dangerous_calls,
+    )
+    screened: list[ScreenedCandidate] = []
+    verifications: dict[str, Verification] = {}
+    batch_size = max(1, request.candidates)
+    started = time.monotonic()
+    while time.monotonic() - started < SEARCH_TIME_BUDGET_S:
+        run.say("generating", "Generating candidates…")
+        batch = stream.next_batch(batch_size)
+        if not batch:
+            break
+        screened.extend(batch)
+        runnable = [c for c in batch if not c.rejected_reason]
+        for candidate in batch:
+            if candidate.rejected_reason:
+                run.say(
+                    "candidate",
+                    f"Candidate {candidate.id[1:]}: REJECTED ({candidate.rejected_reason})",
+                    candidate_id=candidate.id,
+                )
+        checked = verify_many(
+            sandbox,
+            snapshot,
+            [c.patch.diff for c in runnable],
+            command,
+            baseline=baseline,
+            target_tests=ctx.failing_tests or None,
+            parallelism=settings.sandbox_parallelism or None,
+        )
+        for candidate, verification in zip(runnable, checked, strict=True):
+            verifications[candidate.id] = verification
+            if verification.patched is not None:
+                run.recorder.run(candidate.id, verification.patched)
+            write_proof(verification, run.proof_dir, candidate.id)
+            result = _candidate_result(candidate, verification)
+            run.say("candidate", _describe(result), candidate_id=candidate.id, status=result.status)
+        if any(v.verified for v in verifications.values()):
+            break
+    for error in stream.engine_errors:
+        run.say("generating", f"Engine error (skipped): {error}")
+    results = [_candidate_result(c, verifications.get(c.id)) for c in screened]
+    run.recorder.candidates(results)
+    return results
+
+
+def build_deps(settings: Settings, *, progress: ProgressSink | None = None) -> PipelineDeps:
+    """Connect to Docker, make sure the sandbox image exists, open the database, pick engines."""
+    from bot.engines import build_engines
+    from db.engine import init_db
+    from runner.docker_client import connect
+    from runner.images import ensure_image
+
+    client = connect(settings.docker_host)
+    if progress is not None:
+        progress(ProgressEvent("preparing", "Checking the sandbox image (built on first use)…"))
+    image = ensure_image(client, settings.sandbox_image)
+    db = init_db(settings.database_url)
+    sandbox = Sandbox(client, image, settings.sandbox_limits)
+    return PipelineDeps(
+        settings=settings, sandbox=sandbox, engines=build_engines(settings, db), db=db
+    )
+
+
+def repo_root_of(path: str | Path) -> Path:
+    return Path(path).expanduser().resolve()

@@ -1,0 +1,108 @@
+"""The candidate search: pull patches from engines cheapest first, screen them, merge duplicates.
+
+Pure apart from the engines it is handed; verification happens in the pipeline.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from bot.pipeline_types import CandidateResult
+from bot.repair.base import CandidatePatch, RepairContext, RepairEngine
+from bot.repair.diffs import changed_lines
+from bot.repair.sanitize import check_patch
+
+
+@dataclass
+class ScreenedCandidate:
+    """A unique diff, the engines that proposed it, and whether sanitization let it through."""
+
+    id: str
+    patch: CandidatePatch
+    votes: int = 1
+    engines: list[str] = field(default_factory=list)
+    rejected_reason: str = ""
+
+    @property
+    def changed_lines(self) -> int:
+        return changed_lines(self.patch.diff)
+
+
+def _normalized(diff: str) -> str:
+    # Headers and hunk offsets differ between engines for the same change.
+    body = [
+        line.rstrip()
+        for line in diff.splitlines()
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    return "\n".join(body)
+
+
+class CandidateStream:
+    """Yields screened, de-duplicated candidates in engine order, within a count and time budget."""
+
+    def __init__(
+        self,
+        engines: Sequence[RepairEngine],
+        ctx: RepairContext,
+        *,
+        max_candidates: int,
+        time_budget_s: float,
+        allow_dangerous: bool,
+    ) -> None:
+        self._engines = engines
+        self._ctx = ctx
+        self._max = max_candidates
+        self._deadline = time.monotonic() + time_budget_s
+        self._allow_dangerous = allow_dangerous
+        self._seen: dict[str, ScreenedCandidate] = {}
+        self.engine_errors: list[str] = []
+        self._iter = self._generate()
+
+    def _generate(self) -> Iterator[ScreenedCandidate]:
+        emitted = 0
+        for engine in self._engines:
+            try:
+                for patch in engine.propose(self._ctx, self._max - emitted):
+                    if emitted >= self._max or time.monotonic() > self._deadline:
+                        return
+                    key = _normalized(patch.diff)
+                    if key in self._seen:
+                        duplicate = self._seen[key]
+                        duplicate.votes += 1
+                        duplicate.engines.append(engine.name)
+                        continue
+                    emitted += 1
+                    candidate = ScreenedCandidate(
+                        id=f"c{emitted}", patch=patch, engines=[engine.name]
+                    )
+                    verdict = check_patch(
+                        self._ctx.repo_root,
+                        patch.diff,
+                        allow_dangerous=self._allow_dangerous,
+                        protected_paths=self._ctx.protected_paths,
+                    )
+                    if not verdict.ok:
+                        candidate.rejected_reason = verdict.reason
+                    self._seen[key] = candidate
+                    yield candidate
+            except Exception as exc:  # one engine's failure must not end the search
+                self.engine_errors.append(f"{engine.name}: {type(exc).__name__}: {exc}")
+
+    def next_batch(self, size: int) -> list[ScreenedCandidate]:
+        batch: list[ScreenedCandidate] = []
+        for candidate in self._iter:
+            batch.append(candidate)
+            if len(batch) >= size:
+                break
+        return batch
+
+
+def pick_winner(results: Sequence[CandidateResult]) -> CandidateResult | None:
+    """Among verified candidates: fewest changed lines, then shortest run, then most votes."""
+    verified = [r for r in results if r.status == "verified"]
+    if not verified:
+        return None
+    return min(verified, key=lambda r: (r.changed_lines, r.duration_ms, -r.votes))
