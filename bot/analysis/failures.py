@@ -27,6 +27,11 @@ class Frame:
     line: int
     function: str = ""
     code: str = ""
+    in_repo: bool = True  # False for site-packages, the standard library and <frozen ...>
+
+    @property
+    def is_test_file(self) -> bool:
+        return is_test_path(self.file)
 
 
 @dataclass
@@ -37,7 +42,29 @@ class Failure:
     frames: list[Frame] = field(default_factory=list)
     output: str = ""
     category: Category = Category.UNKNOWN
+    causes: list[Failure] = field(default_factory=list)  # chained exceptions, outermost first
 
     @property
     def innermost_repo_frame(self) -> Frame | None:
-        return self.frames[-1] if self.frames else None
+        """The deepest frame inside the repository, or None when every frame is outside it."""
+        for frame in reversed(self.frames):
+            if frame.in_repo:
+                return frame
+        return None
+
+    @property
+    def repo_frames(self) -> list[Frame]:
+        return [frame for frame in self.frames if frame.in_repo]
+
+
+def is_test_path(path: str) -> bool:
+    """True for files that hold tests: never edited by a repair engine."""
+    parts = path.replace("\\", "/").split("/")
+    name = parts[-1]
+    return (
+        "tests" in parts[:-1]
+        or "test" in parts[:-1]
+        or name.startswith("test_")
+        or name.endswith("_test.py")
+        or name == "conftest.py"
+    )
