@@ -2,4 +2,6 @@
 
 from sqlmodel import SQLModel
 
+import db.sessions  # noqa: F401  (fix sessions, cache, console, quota)
+
 metadata = SQLModel.metadata
