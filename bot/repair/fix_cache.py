@@ -1,0 +1,120 @@
+"""The cheapest repair engine: fixes verified before for the same error signature."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from sqlmodel import col, or_, select
+
+from bot.repair.base import CandidatePatch, RepairContext
+from bot.repair.diffs import DiffError, apply_diff_in_memory, parse_diff
+from db.engine import session_scope
+from db.sessions import FixCacheEntry, utcnow
+
+
+def diff_sha256(diff: str) -> str:
+    return hashlib.sha256(diff.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class CachedFix:
+    diff: str
+    verified_count: int
+
+
+def cached_fixes(engine: Engine, signature: str, repository: str | None) -> list[CachedFix]:
+    """Fixes for `signature` this repository may see, most verified first, one per diff.
+
+    A repository sees its own fixes and the shared ones (stored without a repository)."""
+    scope = FixCacheEntry.repository == None  # noqa: E711  (SQL IS NULL)
+    if repository is not None:
+        scope = or_(scope, FixCacheEntry.repository == repository)
+    query = (
+        select(FixCacheEntry)
+        .where(FixCacheEntry.signature == signature, scope)
+        .order_by(col(FixCacheEntry.verified_count).desc(), col(FixCacheEntry.id))
+    )
+    merged: dict[str, CachedFix] = {}
+    with session_scope(engine) as session:
+        for entry in session.exec(query):
+            fix = merged.setdefault(entry.diff_sha256, CachedFix(entry.diff, 0))
+            fix.verified_count += entry.verified_count
+    return sorted(merged.values(), key=lambda fix: -fix.verified_count)
+
+
+def remember_fix(
+    engine: Engine, signature: str, diff: str, repository: str | None = None
+) -> FixCacheEntry:
+    """Record a verified fix; the same diff verified again counts up instead of duplicating.
+
+    Pass `repository=None` only when the owner consented to sharing the fix."""
+    if not signature:
+        raise ValueError("a fix is cached under its error signature; got an empty signature")
+    parse_diff(diff)  # refuse to cache something that is not a unified diff
+    digest = diff_sha256(diff)
+    with session_scope(engine) as session:
+        entry = session.exec(
+            select(FixCacheEntry).where(
+                FixCacheEntry.signature == signature,
+                FixCacheEntry.diff_sha256 == digest,
+                FixCacheEntry.repository == repository
+                if repository is not None
+                else FixCacheEntry.repository == None,  # noqa: E711
+            )
+        ).first()
+        if entry is None:
+            entry = FixCacheEntry(
+                signature=signature, diff=diff, diff_sha256=digest, repository=repository
+            )
+        else:
+            entry.verified_count += 1
+            entry.last_verified_at = utcnow()
+        session.add(entry)
+        session.flush()
+        return entry
+
+
+class FixCacheEngine:
+    """Offers cached diffs that still apply to the checkout; the pipeline re-verifies each."""
+
+    name = "cache"
+
+    def __init__(self, engine: Engine, repository: str | None = None) -> None:
+        self.engine = engine
+        self.repository = repository
+
+    def propose(self, ctx: RepairContext, limit: int) -> Iterator[CandidatePatch]:
+        if not ctx.signature or limit <= 0:
+            return
+        offered = 0
+        for fix in cached_fixes(self.engine, ctx.signature, self.repository):
+            if offered >= limit:
+                return
+            if not _applies(ctx, fix.diff):
+                continue
+            offered += 1
+            yield CandidatePatch(
+                engine=self.name,
+                diff=fix.diff,
+                description=f"fix verified {fix.verified_count} time(s) before for this error",
+                meta={"verified_count": fix.verified_count, "signature": ctx.signature},
+            )
+
+
+def _applies(ctx: RepairContext, diff: str) -> bool:
+    # A stale diff would only waste a sandbox run; the code may have moved on since.
+    try:
+        files = {}
+        for patch in parse_diff(diff):
+            if patch.old_path is not None:
+                path = ctx.repo_root / patch.old_path
+                if not path.is_file():
+                    return False
+                files[patch.old_path] = path.read_text(encoding="utf-8")
+        apply_diff_in_memory(files, diff)
+    except (DiffError, OSError, UnicodeDecodeError):
+        return False
+    return True
