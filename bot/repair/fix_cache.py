@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.engine import Engine
 from sqlmodel import col, or_, select
 
@@ -29,9 +30,9 @@ def cached_fixes(engine: Engine, signature: str, repository: str | None) -> list
     """Fixes for `signature` this repository may see, most verified first, one per diff.
 
     A repository sees its own fixes and the shared ones (stored without a repository)."""
-    scope = FixCacheEntry.repository == None  # noqa: E711  (SQL IS NULL)
+    scope: ColumnElement[bool] = col(FixCacheEntry.repository).is_(None)
     if repository is not None:
-        scope = or_(scope, FixCacheEntry.repository == repository)
+        scope = or_(scope, col(FixCacheEntry.repository) == repository)
     query = (
         select(FixCacheEntry)
         .where(FixCacheEntry.signature == signature, scope)
@@ -60,9 +61,9 @@ def remember_fix(
             select(FixCacheEntry).where(
                 FixCacheEntry.signature == signature,
                 FixCacheEntry.diff_sha256 == digest,
-                FixCacheEntry.repository == repository
+                col(FixCacheEntry.repository) == repository
                 if repository is not None
-                else FixCacheEntry.repository == None,  # noqa: E711
+                else col(FixCacheEntry.repository).is_(None),
             )
         ).first()
         if entry is None:
