@@ -104,4 +104,11 @@ def load_settings(**overrides: object) -> Settings:
     """Read settings once; the caller passes the object down instead of re-reading."""
     settings = Settings(**overrides)  # type: ignore[arg-type]
     settings.state_dir.mkdir(parents=True, exist_ok=True)
+    if not settings.github_app_configured:
+        # Credentials stored by the setup page's one-click registration (web/setup.py).
+        from web.setup import load_stored_credentials
+
+        stored = load_stored_credentials(settings.state_dir)
+        if stored:
+            settings = Settings(**{**stored, **overrides})  # type: ignore[arg-type]
     return settings

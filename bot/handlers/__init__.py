@@ -1,0 +1,10 @@
+"""Every feature's routes combined in one place: grep here for who handles an event."""
+
+from __future__ import annotations
+
+from bot.handlers import commands, fix_on_failure, installations, ping, trace_on_close
+from bot.handlers.router import Router
+
+ROUTER = Router.combine(
+    m.router for m in (fix_on_failure, commands, installations, ping, trace_on_close)
+)

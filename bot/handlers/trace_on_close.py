@@ -1,0 +1,35 @@
+"""A closed or merged PR → rebuild its telemetry trace from its commits (job `build_trace`)."""
+
+from __future__ import annotations
+
+from bot.handlers.router import (
+    JobRequest,
+    Payload,
+    Router,
+    RouteResult,
+    Skip,
+    installation_id_of,
+    repository_of,
+)
+from bot.settings import Settings
+
+router = Router()
+
+
+@router.on("pull_request", "closed")
+def on_pull_closed(payload: Payload, settings: Settings) -> RouteResult:
+    pull = payload.get("pull_request") or {}
+    installation_id = installation_id_of(payload)
+    repository = repository_of(payload)
+    if installation_id is None or repository is None or not isinstance(pull.get("number"), int):
+        return Skip("no installation, repository or PR number in the payload")
+    head_sha = (pull.get("head") or {}).get("sha")
+    return JobRequest(
+        function="build_trace",
+        job_id=f"trace:{repository}:{pull['number']}:{head_sha}",
+        kwargs={
+            "installation_id": installation_id,
+            "repository": repository,
+            "pull_number": pull["number"],
+        },
+    )

@@ -1,0 +1,131 @@
+"""The one ASGI app: webhook ingress, health and metrics, the setup page, and the /v1 API."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from arq.connections import ArqRedis
+from prometheus_client import CollectorRegistry, Counter, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from redis.asyncio import ConnectionPool
+from redis.exceptions import RedisError
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from bot.handlers import ROUTER
+from bot.settings import Settings
+from webhooks.ingress import WebhookIngress
+
+log = logging.getLogger(__name__)
+
+REDIS_TIMEOUT_S = 2.0
+
+
+def make_queue(redis_url: str) -> ArqRedis:
+    """An arq connection that connects on first use, so the app starts even if Redis is down."""
+    pool = ConnectionPool.from_url(
+        redis_url, socket_connect_timeout=REDIS_TIMEOUT_S, socket_timeout=REDIS_TIMEOUT_S
+    )
+    return ArqRedis(connection_pool=pool)
+
+
+class Metrics:
+    """Prometheus counters on a registry of this app's own (tests build many apps)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.deliveries = Counter(
+            "truth_webhook_deliveries",
+            "Webhook deliveries by event and answer",
+            ["event", "status"],
+            registry=self.registry,
+        )
+
+    async def endpoint(self, request: Request) -> Response:
+        return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def _optional_api_routes(settings: Settings) -> list[BaseRoute]:
+    """The traces/dashboard engineer's `web.api.routes(settings)`, when that package has it."""
+    try:
+        api = importlib.import_module("web.api")
+    except ModuleNotFoundError as exc:
+        if exc.name != "web.api":
+            raise
+        return []
+    routes = getattr(api, "routes", None)
+    return list(routes(settings)) if callable(routes) else []
+
+
+def create_app(settings: Settings, *, queue: ArqRedis | None = None) -> Starlette:
+    """Build the app; `queue` lets a caller share one Redis connection (the bench, tests)."""
+    queue = queue if queue is not None else make_queue(settings.redis_url)
+    metrics = Metrics()
+    ingress = WebhookIngress(settings=settings, router=ROUTER, queue=queue)
+    database: dict[str, Any] = {}
+
+    async def webhook(request: Request) -> Response:
+        response = await ingress(request)
+        event = request.headers.get("x-github-event", "")
+        event = event if ROUTER.knows_event(event) else "other"
+        metrics.deliveries.labels(event, response.state).inc()
+        return response
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        checks: dict[str, str] = {}
+        try:
+            await asyncio.wait_for(queue.ping(), REDIS_TIMEOUT_S)
+            checks["redis"] = "ok"
+        except (RedisError, OSError, TimeoutError) as exc:
+            checks["redis"] = f"unreachable ({type(exc).__name__}); check TRUTH_REDIS_URL"
+        try:
+            await asyncio.to_thread(_ping_database, settings, database)
+            checks["database"] = "ok"
+        except Exception as exc:  # any driver error means "not ready"; say which
+            checks["database"] = f"unreachable ({type(exc).__name__}); check TRUTH_DATABASE_URL"
+        ready = all(v == "ok" for v in checks.values())
+        return JSONResponse(
+            {"status": "ready" if ready else "not ready", **checks},
+            status_code=200 if ready else 503,
+        )
+
+    routes: list[BaseRoute] = [
+        Route("/webhooks/github", webhook, methods=["POST"]),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/metrics", metrics.endpoint),
+    ]
+    if not settings.github_app_configured:
+        from web.setup import setup_routes
+
+        routes += setup_routes(settings)
+    routes += _optional_api_routes(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await queue.aclose()
+        if "engine" in database:
+            database["engine"].dispose()
+
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+def _ping_database(settings: Settings, cache: dict[str, Any]) -> None:
+    if "engine" not in cache:
+        from db.engine import make_engine
+
+        cache["engine"] = make_engine(settings.database_url)
+    with cache["engine"].connect() as connection:
+        connection.execute(text("SELECT 1"))
