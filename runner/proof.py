@@ -1,0 +1,114 @@
+"""Proof records of sandboxed runs, as JSON and as readable text, with secrets redacted."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from pathlib import Path
+from typing import Any
+
+from runner.redact import redact
+from runner.results import RunResult, Verification
+
+PROOF_VERSION = 1
+
+
+def reproduce_command(run: RunResult, patch_file: str | None = None) -> str:
+    """One shell line, run from the repository folder, that repeats `run` under the same rules."""
+    inside = "mkdir -p /workspace/repo /workspace/truth && cp -r /src/. /workspace/repo"
+    inside += " && cd /workspace/repo"
+    mounts = ['-v "$PWD":/src:ro']
+    if patch_file is not None:
+        mounts.append(f"-v {shlex.quote(str(Path(patch_file).resolve()))}:/truth.patch:ro")
+        inside += " && git apply /truth.patch"
+    inside += f" && {run.command}"
+    flags = (
+        "--rm --network none --read-only --cap-drop ALL --security-opt no-new-privileges "
+        "--user 10001:10001 --tmpfs /workspace:exec,mode=1777 --tmpfs /tmp:exec,mode=1777"
+    )
+    return f"docker run {flags} {' '.join(mounts)} {run.image_id} sh -c {shlex.quote(inside)}"
+
+
+def _run_record(run: RunResult | None, patch_file: str | None) -> dict[str, Any] | None:
+    if run is None:
+        return None
+    record = run.to_dict()
+    record["stdout"] = redact(run.stdout)
+    record["stderr"] = redact(run.stderr)
+    record["reproduce"] = reproduce_command(run, patch_file)
+    return record
+
+
+def proof_record(
+    verification: Verification, patch_file: str | None = None, patch: str | None = None
+) -> dict[str, Any]:
+    """The JSON-ready proof of one verification (pure)."""
+    return {
+        "proof_version": PROOF_VERSION,
+        "verdict": str(verification.verdict),
+        "reason": verification.reason,
+        "fixed_tests": verification.fixed_tests,
+        "regressions": verification.regressions,
+        "patch": redact(patch) if patch is not None else None,
+        "baseline": _run_record(verification.baseline, None),
+        "patched": _run_record(verification.patched, patch_file),
+    }
+
+
+def _run_text(title: str, run: dict[str, Any] | None) -> list[str]:
+    if run is None:
+        return [f"== {title}: not run", ""]
+    lines = [
+        f"== {title}: {run['end']} (exit code {run['exit_code']}) in {run['duration_ms']:.0f} ms",
+        f"image:     {run['image_id']}",
+        f"command:   {run['command']}",
+        f"started:   {run['started_at']}",
+        f"finished:  {run['finished_at']}",
+    ]
+    if run["reason"]:
+        lines.append(f"reason:    {run['reason']}")
+    if run["patch_applied"] is not None:
+        lines.append(f"patch:     applied={run['patch_applied']} ({run['patch_strategy'] or '-'})")
+    lines.append(f"reproduce: {run['reproduce']}")
+    lines.append("tests:")
+    for test_id, outcome in sorted(run["tests"].items()):
+        message = f"  {outcome['message']}" if outcome["message"] else ""
+        lines.append(f"  {outcome['status']:<8} {test_id}{message}")
+    for stream in ("stdout", "stderr"):
+        cut = " (truncated)" if run[f"{stream}_truncated"] else ""
+        lines += [f"-- {stream}{cut}:", run[stream].rstrip(), ""]
+    return lines
+
+
+def proof_text(record: dict[str, Any]) -> str:
+    """The proof as plain text for people (pure)."""
+    lines = [f"Truth Engine proof — verdict: {record['verdict']}", record["reason"], ""]
+    if record["fixed_tests"]:
+        lines.append("fixed: " + ", ".join(record["fixed_tests"]))
+    if record["regressions"]:
+        lines.append("regressions: " + ", ".join(record["regressions"]))
+    lines.append("")
+    lines += _run_text("baseline (unpatched)", record["baseline"])
+    lines += _run_text("patched", record["patched"])
+    if record["patch"]:
+        lines += ["== patch", record["patch"]]
+    return "\n".join(lines) + "\n"
+
+
+def write_proof(
+    verification: Verification, out_dir: Path, name: str, patch: str | None = None
+) -> tuple[Path, Path]:
+    """Write `<name>.json` and `<name>.txt` (and `<name>.patch` when given) into `out_dir`."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "proof"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    patch_file = None
+    if patch is not None:
+        patch_path = out_dir / f"{safe}.patch"
+        patch_path.write_text(patch, encoding="utf-8")
+        patch_file = str(patch_path)
+    record = proof_record(verification, patch_file, patch)
+    json_path, text_path = out_dir / f"{safe}.json", out_dir / f"{safe}.txt"
+    json_path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    text_path.write_text(proof_text(record), encoding="utf-8")
+    return json_path, text_path

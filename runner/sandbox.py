@@ -1,0 +1,341 @@
+"""Runs one command on one repository snapshot in a fresh, locked-down, always-removed container.
+
+Design: the container is created with stdin attached; the repository (a tar built once per
+snapshot) and the patch are streamed over stdin into a tmpfs workspace, so no host path is ever
+mounted. A small sh wrapper unpacks, applies the patch, runs the tests and then prints a trailer
+(after a per-run random marker) with the exit code, the patch status and the JUnit report, so a
+single attach stream carries everything and no file has to be copied back out.
+
+Cold-start cost is dominated by create + start + remove (~3 engine round trips). A warm pool could
+later keep N started containers blocked in `read` on stdin (the wrapper reads the marker first),
+each used once and then discarded, taking create/start off the critical path (~30 ms left).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import secrets
+import socket
+import struct
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import docker
+from docker.errors import APIError, DockerException, NotFound
+from docker.types import LogConfig, Ulimit
+
+from runner.junit import parse_junit
+from runner.limits import SandboxLimits
+from runner.output import CappedBuffer, TrailerSplitter
+from runner.redact import redact
+from runner.results import RunEnd, RunResult
+from runner.snapshot import SANDBOX_UID, RepoSnapshot
+
+LABEL = "truth-engine"
+WORKSPACE = "/workspace"
+JUNIT_PATH = f"{WORKSPACE}/truth/junit.xml"
+DEFAULT_TEST_COMMAND = "python -m pytest -q -p no:cacheprovider"
+TRAILER_LIMIT = 64 * 1024 * 1024
+PATCH_FAILED_EXIT = 97
+SANDBOX_ENV = {
+    "PATH": "/opt/venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    "HOME": "/tmp",
+    "LANG": "C.UTF-8",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "PYTHONUNBUFFERED": "1",
+}
+
+WRAPPER = r"""
+IFS= read -r mark || exit 90
+tar -xmf - -C /workspace || exit 91
+cd /workspace/repo 2>/dev/null || mkdir -p /workspace/repo && cd /workspace/repo || exit 92
+mkdir -p /workspace/truth
+plog=/workspace/truth/patch.log
+patch_status=none
+strategy=-
+if [ -f /workspace/truth/patch.diff ]; then
+    patch_status=failed
+    if git apply --whitespace=nowarn /workspace/truth/patch.diff 2>"$plog"; then
+        patch_status=applied; strategy=git-apply
+    elif git apply --recount --whitespace=nowarn -C1 /workspace/truth/patch.diff 2>>"$plog"; then
+        patch_status=applied; strategy=git-apply-recount
+    elif patch -p1 --fuzz=2 --batch --forward --no-backup-if-mismatch -r - \
+            -i /workspace/truth/patch.diff >>"$plog" 2>&1; then
+        patch_status=applied; strategy=patch-fuzz
+    fi
+fi
+if [ "$patch_status" = failed ]; then
+    code=97
+else
+    sh -c "$1" </dev/null
+    code=$?
+fi
+printf '\n%s\n%s %s %s\n' "$mark" "$code" "$patch_status" "$strategy"
+if [ -s /workspace/truth/junit.xml ]; then base64 -w0 /workspace/truth/junit.xml; else printf -; fi
+printf '\n'
+if [ -s "$plog" ]; then base64 -w0 "$plog"; else printf -; fi
+printf '\n'
+exit "$code"
+"""
+
+
+def with_junit(command: str | None) -> str:
+    """The test command with a JUnit report requested when it runs pytest."""
+    if not command or not command.strip():
+        return f"{DEFAULT_TEST_COMMAND} -o junit_family=xunit1 --junitxml={JUNIT_PATH}"
+    words = command.replace("&&", " ").replace(";", " ").split()
+    runs_pytest = any(w == "pytest" or w.endswith("/pytest") or w == "py.test" for w in words)
+    if runs_pytest and "--junitxml" not in command and "--junit-xml" not in command:
+        return f"{command} -o junit_family=xunit1 --junitxml={JUNIT_PATH}"
+    return command
+
+
+@dataclass
+class Trailer:
+    exit_code: int
+    patch_status: str
+    strategy: str
+    junit: bytes
+    patch_log: str
+
+
+def parse_trailer(raw: bytes) -> Trailer | None:
+    """The wrapper's report (text after the marker), or None when it is missing or mangled."""
+    lines = raw.decode("ascii", "replace").split("\n")
+    if len(lines) < 4:
+        return None
+    head = lines[1].split()
+    if len(head) != 3 or not head[0].lstrip("-").isdigit():
+        return None
+
+    def decode(field: str) -> bytes:
+        with contextlib.suppress(binascii.Error, ValueError):
+            return b"" if field == "-" else base64.b64decode(field, validate=True)
+        return b""
+
+    return Trailer(
+        int(head[0]),
+        head[1],
+        head[2],
+        decode(lines[2]),
+        decode(lines[3]).decode("utf-8", "replace"),
+    )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _read_exact(sock: socket.socket, size: int, deadline: float) -> bytes | None:
+    """Exactly `size` bytes, None on end of stream; raises TimeoutError past the deadline."""
+    chunks: list[bytes] = []
+    remaining = size
+    while remaining:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        sock.settimeout(left)
+        try:
+            chunk = sock.recv(min(remaining, 1 << 16))
+        except TimeoutError:
+            raise
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+class Sandbox:
+    """Fresh-container runs of one image under one set of limits."""
+
+    def __init__(self, client: docker.DockerClient, image: str, limits: SandboxLimits) -> None:
+        self.client = client
+        self.image = image
+        self.limits = limits
+        self._image_id: str | None = None
+
+    @property
+    def image_id(self) -> str:
+        if self._image_id is None:
+            self._image_id = str(self.client.images.get(self.image).id)
+        return self._image_id
+
+    def _safe_image_id(self) -> str:
+        try:
+            return self.image_id
+        except DockerException:
+            return self.image
+
+    def prepare(self, snapshot: RepoSnapshot, ca_bundle: Path | None = None) -> Sandbox:
+        """A sandbox on an image with the snapshot's declared dependencies installed (cached)."""
+        from runner.deps import prepare_image
+
+        image = prepare_image(self.client, self.image, snapshot, self.limits, ca_bundle)
+        return self if image == self.image else Sandbox(self.client, image, self.limits)
+
+    def host_config(self) -> dict[str, Any]:
+        limits = self.limits
+        memory = f"{limits.memory_mb}m"
+        scratch = f"rw,exec,nosuid,nodev,size={limits.scratch_mb}m"
+        # Docker copies the image directory's mode onto the tmpfs, so ownership must be explicit.
+        workspace = f"{scratch},uid={SANDBOX_UID},gid={SANDBOX_UID}"
+        return dict(
+            network_mode="none",
+            cap_drop=["ALL"],
+            security_opt=["no-new-privileges"],
+            read_only=True,
+            tmpfs={WORKSPACE: workspace, "/tmp": f"{scratch},mode=1777"},
+            mem_limit=memory,
+            memswap_limit=memory,
+            nano_cpus=int(limits.cpus * 1e9),
+            pids_limit=limits.pids,
+            ipc_mode="private",
+            log_config=LogConfig(type="none"),
+            ulimits=[Ulimit(name="core", soft=0, hard=0)],
+        )
+
+    def run(
+        self, snapshot: RepoSnapshot, command: str | None = None, patch: str | None = None
+    ) -> RunResult:
+        """Run `command` (default: pytest) on `snapshot` with `patch` applied first, if given."""
+        test_command = with_junit(command)
+        mark = f"TRUTH-END-{secrets.token_hex(16)}"
+        extra = {} if patch is None else {"patch.diff": patch.encode("utf-8")}
+        payload = mark.encode() + b"\n" + snapshot.archive_with(extra)
+        stdout = CappedBuffer(self.limits.output_bytes)
+        stderr = CappedBuffer(self.limits.output_bytes)
+        splitter = TrailerSplitter(b"\n" + mark.encode(), stdout, CappedBuffer(TRAILER_LIMIT))
+        started_at, clock = _now(), time.monotonic()
+        container_id: str | None = None
+        end, exit_code, reason = RunEnd.ERROR, None, ""
+        oom = False
+        try:
+            created = self.client.api.create_container(
+                self.image,
+                command=["sh", "-c", WRAPPER, "truth-run", test_command],
+                user=f"{SANDBOX_UID}:{SANDBOX_UID}",
+                working_dir=WORKSPACE,
+                environment=dict(SANDBOX_ENV),
+                stdin_open=True,
+                tty=False,
+                hostname="sandbox",
+                network_disabled=True,
+                labels={LABEL: "1"},
+                host_config=self.client.api.create_host_config(**self.host_config()),
+            )
+            container_id = str(created["Id"])
+            timed_out = self._stream(container_id, payload, splitter, stderr)
+            if timed_out:
+                end, reason = (
+                    RunEnd.TIMEOUT,
+                    f"killed at the {self.limits.wall_seconds:g} s wall-time limit",
+                )
+            else:
+                exit_code = int(self.client.api.wait(container_id, timeout=30)["StatusCode"])
+                if exit_code == 137 or not splitter.found:
+                    state = self.client.api.inspect_container(container_id)["State"]
+                    oom = bool(state.get("OOMKilled"))
+        except (DockerException, OSError) as exc:
+            reason = f"sandbox run failed: {type(exc).__name__}: {exc}"
+        finally:
+            if container_id is not None:
+                with contextlib.suppress(NotFound, APIError):
+                    self.client.api.remove_container(container_id, force=True)
+        splitter.close()
+        result = RunResult(
+            command=test_command,
+            image_id=self._safe_image_id(),
+            end=end,
+            exit_code=exit_code,
+            started_at=started_at,
+            finished_at=_now(),
+            duration_ms=round((time.monotonic() - clock) * 1000.0, 1),
+            stdout=redact(stdout.text()),
+            stderr=redact(stderr.text()),
+            stdout_truncated=stdout.truncated,
+            stderr_truncated=stderr.truncated,
+            reason=reason,
+        )
+        if end is RunEnd.ERROR and reason:
+            return result
+        if end is RunEnd.TIMEOUT:
+            return result
+        return self._judge_exit(result, splitter, snapshot, oom, patch is not None)
+
+    def _judge_exit(
+        self,
+        result: RunResult,
+        splitter: TrailerSplitter,
+        snapshot: RepoSnapshot,
+        oom: bool,
+        patched: bool,
+    ) -> RunResult:
+        trailer = parse_trailer(splitter.trailer.getvalue()) if splitter.found else None
+        if oom:
+            result.end = RunEnd.RESOURCE_LIMIT
+            result.reason = f"out of memory: the run exceeded the {self.limits.memory_mb} MB limit"
+        elif trailer is None:
+            result.end = RunEnd.ERROR
+            result.reason = (
+                f"the sandbox ended (exit {result.exit_code}) before reporting a result; see stderr"
+            )
+            return result
+        else:
+            result.end = RunEnd.EXITED
+        if trailer is None:
+            return result
+        if patched:
+            result.patch_applied = trailer.patch_status == "applied"
+            result.patch_strategy = "" if trailer.strategy == "-" else trailer.strategy
+        if trailer.patch_status == "failed":
+            result.end = RunEnd.PATCH_FAILED
+            first = next((ln for ln in trailer.patch_log.splitlines() if ln.strip()), "no details")
+            result.reason = f"patch does not apply: {redact(first.strip())[:300]}"
+            return result
+        if trailer.junit:
+            try:
+                result.tests = parse_junit(trailer.junit, snapshot.files)
+            except ValueError as exc:
+                result.reason = f"test report unreadable: {exc}"
+        return result
+
+    def _stream(
+        self, container_id: str, payload: bytes, splitter: TrailerSplitter, stderr: CappedBuffer
+    ) -> bool:
+        """Feed stdin, demultiplex output until the container exits; True if the wall limit hit."""
+        params = {"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
+        wrapped = self.client.api.attach_socket(container_id, params=params)
+        sock: socket.socket = getattr(wrapped, "_sock", wrapped)
+        try:
+            self.client.api.start(container_id)
+            deadline = time.monotonic() + self.limits.wall_seconds
+            sock.settimeout(max(0.1, self.limits.wall_seconds))
+            sock.sendall(payload)
+            sock.shutdown(socket.SHUT_WR)
+            while True:
+                header = _read_exact(sock, 8, deadline)
+                if header is None:
+                    return False
+                stream_type, size = struct.unpack(">BxxxL", header)
+                left = size
+                while left:
+                    piece = _read_exact(sock, min(left, 1 << 16), deadline)
+                    if piece is None:
+                        return False
+                    left -= len(piece)
+                    (splitter.feed if stream_type == 1 else stderr.write)(piece)
+        except TimeoutError:
+            with contextlib.suppress(NotFound, APIError):
+                self.client.api.kill(container_id)
+            return True
+        finally:
+            with contextlib.suppress(OSError):
+                wrapped.close()
+            with contextlib.suppress(OSError):
+                sock.close()

@@ -1,0 +1,9 @@
+"""A tiny calculator with one bug in add()."""
+
+
+def add(a, b):
+    return a - b
+
+
+def mul(a, b):
+    return a * b

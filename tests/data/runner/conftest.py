@@ -1,0 +1,3 @@
+"""The sample repositories here are sandbox inputs with deliberately failing tests: never collect them."""
+
+collect_ignore_glob = ["*"]
