@@ -8,6 +8,7 @@ from typing import Any
 
 
 class TestStatus(StrEnum):
+    __test__ = False  # not a pytest test class, despite the name
     PASSED = "passed"
     FAILED = "failed"
     ERROR = "error"
@@ -16,6 +17,8 @@ class TestStatus(StrEnum):
 
 @dataclass(frozen=True)
 class TestOutcome:
+    __test__ = False  # not a pytest test class, despite the name
+
     test_id: str
     status: TestStatus
     duration_ms: float = 0.0

@@ -154,10 +154,18 @@ def _read_exact(sock: socket.socket, size: int, deadline: float) -> bytes | None
 class Sandbox:
     """Fresh-container runs of one image under one set of limits."""
 
-    def __init__(self, client: docker.DockerClient, image: str, limits: SandboxLimits) -> None:
+    def __init__(
+        self,
+        client: docker.DockerClient,
+        image: str,
+        limits: SandboxLimits,
+        labels: dict[str, str] | None = None,
+    ) -> None:
         self.client = client
         self.image = image
         self.limits = limits
+        # Extra labels let a caller (a worker, a test) find exactly its own containers.
+        self.labels = {**(labels or {}), LABEL: "1"}
         self._image_id: str | None = None
 
     @property
@@ -177,7 +185,9 @@ class Sandbox:
         from runner.deps import prepare_image
 
         image = prepare_image(self.client, self.image, snapshot, self.limits, ca_bundle)
-        return self if image == self.image else Sandbox(self.client, image, self.limits)
+        return (
+            self if image == self.image else Sandbox(self.client, image, self.limits, self.labels)
+        )
 
     def host_config(self) -> dict[str, Any]:
         limits = self.limits
@@ -226,7 +236,7 @@ class Sandbox:
                 tty=False,
                 hostname="sandbox",
                 network_disabled=True,
-                labels={LABEL: "1"},
+                labels=dict(self.labels),
                 host_config=self.client.api.create_host_config(**self.host_config()),
             )
             container_id = str(created["Id"])
