@@ -1,0 +1,254 @@
+"""Statement-level fix templates: missing import, None/empty guard, missing return, base case."""
+
+from __future__ import annotations
+
+import ast
+import sys
+
+from bot.repair.rules.edits import Edit, Source
+from bot.repair.rules.hints import Hints
+
+DECAY = 0.85
+WELL_KNOWN_NAMES = {
+    "defaultdict": "collections",
+    "Counter": "collections",
+    "OrderedDict": "collections",
+    "namedtuple": "collections",
+    "deque": "collections",
+    "dataclass": "dataclasses",
+    "field": "dataclasses",
+    "Path": "pathlib",
+    "datetime": "datetime",
+    "timedelta": "datetime",
+    "date": "datetime",
+    "partial": "functools",
+    "reduce": "functools",
+    "lru_cache": "functools",
+    "wraps": "functools",
+    "chain": "itertools",
+    "groupby": "itertools",
+    "Any": "typing",
+    "Optional": "typing",
+    "Iterable": "collections.abc",
+    "Callable": "collections.abc",
+    "Enum": "enum",
+    "Decimal": "decimal",
+    "Fraction": "fractions",
+    "sqrt": "math",
+    "floor": "math",
+    "ceil": "math",
+    "pi": "math",
+    "dedent": "textwrap",
+    "pprint": "pprint",
+    "copy": "copy",
+    "deepcopy": "copy",
+    "sleep": "time",
+    "randint": "random",
+    "choice": "random",
+}
+FALLBACK_DEFAULTS = ["None", '""', "0", "[]", "False"]
+
+
+def import_edits(
+    src: Source, tree: ast.Module, hints: Hints, repo_imports: dict[str, str]
+) -> list[Edit]:
+    """`import re` (or `from m import x`) for names the failure says are not defined."""
+    line = _import_insertion_line(tree)
+    defined = {
+        (a.asname or a.name).split(".")[0]
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Import | ast.ImportFrom)
+        for a in n.names
+    }
+    edits = []
+    for name in hints.undefined_names:
+        if name in defined:
+            continue
+        statements = []
+        if name in repo_imports:
+            statements.append(repo_imports[name])
+        if name in sys.stdlib_module_names:
+            statements.append(f"import {name}")
+        if name in WELL_KNOWN_NAMES:
+            statements.append(f"from {WELL_KNOWN_NAMES[name]} import {name}")
+        for rank, statement in enumerate(dict.fromkeys(statements)):
+            edits.append(
+                src.insert_before_line(
+                    line, statement + "\n", "import", DECAY**rank, f"add `{statement}`"
+                )
+            )
+    return edits
+
+
+def _import_insertion_line(tree: ast.Module) -> int:
+    """After the last top-level import, else after the docstring, else the first line."""
+    line = 1
+    for index, node in enumerate(tree.body):
+        if isinstance(node, ast.Import | ast.ImportFrom) or (
+            index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        ):
+            line = (node.end_lineno or node.lineno) + 1
+    return line
+
+
+def guard_edits(
+    src: Source,
+    statement: ast.stmt,
+    function: ast.FunctionDef | ast.AsyncFunctionDef | None,
+    hints: Hints,
+) -> list[Edit]:
+    """`if x is None: return D` (or `if not x:`) before the statement that crashed on x."""
+    if function is None or isinstance(
+        statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+    ):
+        return []
+    suspects = _suspect_names(statement, hints)
+    if not suspects:
+        return []
+    indent = src.line_indent(statement.lineno)
+    defaults = list(dict.fromkeys([*hints.expected_literals, *FALLBACK_DEFAULTS]))
+    exc = hints.main_exc
+    checks = []
+    if hints.none_involved:
+        checks.append(("none_guard", "{} is None"))
+    if (
+        exc in ("IndexError", "ZeroDivisionError", "ValueError", "StopIteration")
+        or not hints.none_involved
+    ):
+        checks.append(("empty_guard", "not {}"))
+    edits = []
+    for name in suspects[:2]:
+        for template, condition in checks:
+            for rank, default in enumerate(defaults):
+                text = f"{indent}if {condition.format(name)}:\n{indent}    return {default}\n"
+                check = condition.format(name)
+                label = f"return {default} when `{check}` before line {statement.lineno}"
+                edits.append(
+                    src.insert_before_line(statement.lineno, text, template, DECAY**rank, label)
+                )
+    return edits
+
+
+def _suspect_names(statement: ast.stmt, hints: Hints) -> list[str]:
+    names = []
+    for node in ast.walk(statement):
+        target: ast.expr | None = None
+        if (
+            isinstance(node, ast.Attribute)
+            and (not hints.missing_attributes or node.attr in hints.missing_attributes)
+        ) or isinstance(node, ast.Subscript):
+            target = node.value
+        elif isinstance(node, ast.For):
+            target = node.iter
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div | ast.FloorDiv | ast.Mod):
+            target = node.right
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("len", "max", "min", "next")
+        ):
+            target = node.args[0] if node.args else None
+        if (
+            isinstance(target, ast.Call)
+            and isinstance(target.func, ast.Name)
+            and target.func.id == "len"
+            and target.args
+        ):
+            target = target.args[0]
+        if isinstance(target, ast.Name) and target.id not in names:
+            names.append(target.id)
+    return names
+
+
+def missing_return_edits(
+    src: Source, function: ast.FunctionDef | ast.AsyncFunctionDef | None
+) -> list[Edit]:
+    """A function that computes a value last but never returns it."""
+    if function is None:
+        return []
+    if any(isinstance(n, ast.Return) and n.value is not None for n in ast.walk(function)):
+        return []
+    last = function.body[-1]
+    indent = src.line_indent(last.lineno)
+    end_line = last.end_lineno or last.lineno
+    if (
+        isinstance(last, ast.Assign)
+        and len(last.targets) == 1
+        and isinstance(last.targets[0], ast.Name)
+    ):
+        name = last.targets[0].id
+        text = f"{indent}return {name}\n"
+        return [
+            src.insert_before_line(
+                end_line + 1,
+                text,
+                "missing_return",
+                1.0,
+                f"return `{name}` at the end of {function.name}()",
+            )
+        ]
+    if isinstance(last, ast.AugAssign) and isinstance(last.target, ast.Name):
+        text = f"{indent}return {last.target.id}\n"
+        return [
+            src.insert_before_line(
+                end_line + 1,
+                text,
+                "missing_return",
+                1.0,
+                f"return `{last.target.id}` at the end of {function.name}()",
+            )
+        ]
+    if isinstance(last, ast.Expr) and not isinstance(last.value, ast.Constant):
+        text = "return " + src.node_text(last.value)
+        return [
+            src.replace_node(
+                last,
+                text,
+                "missing_return",
+                0.9,
+                f"return the last expression of {function.name}()",
+            )
+        ]
+    return []
+
+
+def base_case_edits(
+    src: Source, function: ast.FunctionDef | ast.AsyncFunctionDef | None
+) -> list[Edit]:
+    """For RecursionError: stop at the first parameter's smallest values."""
+    if function is None or not function.args.args:
+        return []
+    param = function.args.args[0].arg
+    if param in ("self", "cls"):
+        if len(function.args.args) < 2:
+            return []
+        param = function.args.args[1].arg
+    body = function.body
+    first = body[1] if len(body) > 1 and _is_docstring(body[0]) else body[0]
+    indent = src.line_indent(first.lineno)
+    variants = [f"{param} <= 1", f"{param} <= 0", f"not {param}"]
+    results = [param, "1", "0"]
+    edits = []
+    rank = 0
+    for condition in variants:
+        for result in results:
+            text = f"{indent}if {condition}:\n{indent}    return {result}\n"
+            edits.append(
+                src.insert_before_line(
+                    first.lineno,
+                    text,
+                    "base_case",
+                    DECAY**rank,
+                    f"base case `if {condition}: return {result}` in {function.name}()",
+                )
+            )
+            rank += 1
+    return edits
+
+
+def _is_docstring(node: ast.stmt) -> bool:
+    return (
+        isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    )
