@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     model: str | None = None
     fallback_model: str | None = None
     model_timeout_seconds: float = 60.0
+    model_api_base: str | None = Field(
+        default=None, description="OpenAI-compatible endpoint for TRUTH_MODEL (e.g. a local server)"
+    )
 
     sandbox_image: str | None = None
     sandbox_memory_mb: int = 1024

@@ -1,0 +1,1 @@
+"""PR telemetry traces: schema, reconstruction, redaction, integrity, QA and storage."""

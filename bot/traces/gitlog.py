@@ -1,0 +1,168 @@
+"""Read a commit range from a local git repository in one `git log -p` pass plus one
+`git cat-file --batch` for the after-hashes, never a process per file."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+NULL_OID = "0" * 40
+_FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%at%x1f%ct%x1f%B%x1f"
+_GIT = ["git", "-c", "core.quotepath=off", "-c", "diff.noprefix=false", "-c", "color.ui=never"]
+
+
+class GitError(RuntimeError):
+    """git refused (not a repository, unknown ref…); the message says what to check."""
+
+
+@dataclass
+class FileChange:
+    path: str
+    change: str  # added | modified | deleted
+    diff: str
+    after_oid: str | None
+    lines_added: int = 0
+    lines_removed: int = 0
+
+
+@dataclass
+class CommitRecord:
+    sha: str
+    parents: list[str]
+    author: str
+    author_email: str
+    author_time: int
+    commit_time: int
+    message: str
+    files: list[FileChange] = field(default_factory=list)
+
+
+def git(repo: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    try:
+        done = subprocess.run(
+            [*_GIT, "-C", str(repo), *args], input=stdin, capture_output=True, check=False
+        )
+    except FileNotFoundError as exc:
+        raise GitError("git is not installed or not on PATH; install git and retry") from exc
+    if done.returncode != 0:
+        detail = done.stderr.decode("utf-8", "replace").strip()
+        raise GitError(f"`git {' '.join(args[:3])}` failed in {repo}: {detail}")
+    return done.stdout
+
+
+def git_log_args(base: str, head: str) -> list[str]:
+    """The `git log -p` invocation; the benchmark runs the same one as its floor."""
+    return [
+        "log",
+        "--reverse",
+        "-p",
+        "--full-index",
+        "--no-renames",
+        "--no-color",
+        "--no-ext-diff",
+        f"--format={_FORMAT}",
+        f"{base}..{head}",
+    ]
+
+
+def read_commits(repo: Path, base: str, head: str) -> list[CommitRecord]:
+    for ref in (base, head):
+        git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    raw = git(repo, *git_log_args(base, head)).decode("utf-8", "replace")
+    return [parse_commit(piece) for piece in raw.split("\x1e")[1:]]
+
+
+def parse_commit(piece: str) -> CommitRecord:
+    sha, parents, author, email, at, ct, message, patch = piece.split("\x1f", 7)
+    return CommitRecord(
+        sha=sha,
+        parents=parents.split(),
+        author=author,
+        author_email=email,
+        author_time=int(at),
+        commit_time=int(ct),
+        message=message.strip(),
+        files=parse_patch(patch),
+    )
+
+
+def _unquote(path: str) -> str:
+    if len(path) >= 2 and path[0] == '"' and path[-1] == '"':
+        raw = codecs.escape_decode(path[1:-1].encode("utf-8"))[0]
+        return raw.decode("utf-8", "replace")
+    return path
+
+
+def _path_from_diff_line(line: str) -> str:
+    rest = line[len("diff --git ") :]
+    if rest.startswith('"'):
+        return _unquote(rest[rest.index('" ') + 2 :].strip())[2:]
+    middle = (len(rest) - 1) // 2  # "a/X b/X": both halves equal when there is no rename
+    return rest[middle + 1 :][2:]
+
+
+def parse_patch(patch: str) -> list[FileChange]:
+    sections = patch.split("\ndiff --git ")
+    first = sections[0].lstrip("\n")
+    sections = ([first] if first.startswith("diff --git ") else []) + [
+        "diff --git " + s for s in sections[1:]
+    ]
+    return [_parse_section(s.rstrip("\n") + "\n") for s in sections]
+
+
+def _names_file(line: str, change: str) -> bool:
+    # The new path names the file, except for a deletion where only the old one exists.
+    if line[4:] == "/dev/null":
+        return False
+    return line.startswith("+++ ") or (line.startswith("--- ") and change == "deleted")
+
+
+def _parse_section(section: str) -> FileChange:
+    lines = section.split("\n")
+    path = _path_from_diff_line(lines[0])
+    change, after_oid, added, removed = "modified", None, 0, 0
+    in_hunks = False
+    for line in lines[1:]:
+        if in_hunks:
+            if line.startswith("+"):
+                added += 1
+            elif line.startswith("-"):
+                removed += 1
+            continue
+        if line.startswith("@@"):
+            in_hunks = True
+        elif line.startswith("new file mode"):
+            change = "added"
+        elif line.startswith("deleted file mode"):
+            change = "deleted"
+        elif line.startswith("index "):
+            after_oid = line.split()[1].split("..")[1]
+        elif _names_file(line, change):
+            path = _unquote(line[4:])[2:]
+    if change == "deleted" or after_oid == NULL_OID:
+        after_oid = None
+    return FileChange(path, change, section, after_oid, added, removed)
+
+
+def blob_sha256(repo: Path, oids: list[str]) -> dict[str, str]:
+    """SHA-256 of each blob's content, all read through one `git cat-file --batch`."""
+    unique = sorted(set(oids))
+    if not unique:
+        return {}
+    out = git(repo, "cat-file", "--batch", stdin=("\n".join(unique) + "\n").encode())
+    hashes: dict[str, str] = {}
+    position = 0
+    while position < len(out):
+        header_end = out.index(b"\n", position)
+        header = out[position:header_end].decode().split()
+        position = header_end + 1
+        if len(header) < 3:  # "<oid> missing"
+            continue
+        size = int(header[2])
+        if header[1] == "blob":
+            hashes[header[0]] = hashlib.sha256(out[position : position + size]).hexdigest()
+        position += size + 1
+    return hashes
