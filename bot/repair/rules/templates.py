@@ -142,7 +142,12 @@ def _compare_swaps(src: Source, node: ast.Compare) -> list[Edit]:
     operands = [node.left, *node.comparators]
     for index, op in enumerate(node.ops):
         old = COMPARE_TEXT[type(op)]
+        sides = (operands[index], operands[index + 1])
+        # `x is 0` compiles with a SyntaxWarning and is never the intended fix
+        literal = any(isinstance(s, ast.Constant) and s.value is not None for s in sides)
         for rank, new in enumerate(COMPARE_ALTERNATIVES[old]):
+            if literal and new in ("is", "is not"):
+                continue
             label = f"comparison `{old}` → `{new}` on line {node.lineno}"
             edit = _replace_between(
                 src,
