@@ -1,0 +1,1 @@
+"""Everything that talks to GitHub: client and auth, gathering, reporting; pure helpers beside."""

@@ -1,0 +1,137 @@
+"""Gather a PR's material from GitHub: the tarball at the head SHA, failing CI logs, its files."""
+
+from __future__ import annotations
+
+import io
+import logging
+import tarfile
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from githubkit import GitHub
+from githubkit.exception import RequestFailed
+
+from bot.github.client import split_repo
+
+log = logging.getLogger(__name__)
+
+FAILING = {"failure", "timed_out", "startup_failure"}
+MAX_LOG_CHARS = 200_000
+MAX_TARBALL_BYTES = 500 * 1024 * 1024
+
+
+class UnsafeArchive(ValueError):
+    """The tarball holds a path or link that would land outside the checkout."""
+
+
+def extract_tarball(data: bytes, destination: Path) -> Path:
+    """Extract GitHub's tarball (one top folder) into `destination`; returns the repo root.
+
+    Rejects absolute paths, `..`, and links or devices; uses the 'data' filter as a second lock.
+    """
+    destination.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as archive:
+        members = archive.getmembers()
+        for member in members:
+            parts = PurePosixPath(member.name).parts
+            if member.name.startswith("/") or ".." in parts:
+                raise UnsafeArchive(f"archive entry {member.name!r} escapes the checkout")
+            if not (member.isfile() or member.isdir()):
+                raise UnsafeArchive(f"archive entry {member.name!r} is a link or device")
+        archive.extractall(destination, members=members, filter="data")
+    tops = [p for p in destination.iterdir() if p.is_dir()]
+    return tops[0] if len(tops) == 1 else destination
+
+
+async def download_repository(
+    gh: GitHub[Any], repository: str, sha: str, destination: Path
+) -> Path:
+    owner, name = split_repo(repository)
+    response = await gh.rest.repos.async_download_tarball_archive(owner, name, sha)
+    if len(response.content) > MAX_TARBALL_BYTES:
+        raise UnsafeArchive(f"the repository tarball is over {MAX_TARBALL_BYTES >> 20} MB")
+    return extract_tarball(response.content, destination)
+
+
+async def job_log(gh: GitHub[Any], repository: str, job_id: int) -> str:
+    owner, name = split_repo(repository)
+    response = await gh.rest.actions.async_download_job_logs_for_workflow_run(owner, name, job_id)
+    return response.text[-MAX_LOG_CHARS:]
+
+
+async def check_run_report(gh: GitHub[Any], repository: str, check_run_id: int) -> str:
+    """For CI other than Actions: the check run's output and annotations, as log text."""
+    owner, name = split_repo(repository)
+    run = (await gh.rest.checks.async_get(owner, name, check_run_id)).parsed_data
+    parts = [f"{run.name}: {run.conclusion}"]
+    output = run.output
+    parts += [t for t in (output.title, output.summary, output.text) if t]
+    annotations = (
+        await gh.rest.checks.async_list_annotations(owner, name, check_run_id)
+    ).parsed_data
+    for note in annotations:
+        parts.append(f"{note.path}:{note.start_line}: {note.annotation_level}: {note.message}")
+    return "\n".join(parts)[-MAX_LOG_CHARS:]
+
+
+async def failure_logs(
+    gh: GitHub[Any],
+    repository: str,
+    *,
+    head_sha: str,
+    check_run_id: int | None = None,
+    ci_app: str | None = None,
+    workflow_run_id: int | None = None,
+) -> str:
+    """Logs of what failed: one check run, a workflow run's failed jobs, or every failing check."""
+    owner, name = split_repo(repository)
+    texts: list[str] = []
+    if workflow_run_id is not None:
+        jobs = (
+            await gh.rest.actions.async_list_jobs_for_workflow_run(
+                owner, name, workflow_run_id, filter_="latest"
+            )
+        ).parsed_data.jobs
+        for job in jobs:
+            if job.conclusion in FAILING:
+                texts.append(await job_log(gh, repository, job.id))
+        return "\n".join(texts)
+    targets: list[tuple[int, str | None]] = []
+    if check_run_id is not None:
+        targets.append((check_run_id, ci_app))
+    else:
+        runs = (
+            await gh.rest.checks.async_list_for_ref(owner, name, head_sha, status="completed")
+        ).parsed_data.check_runs
+        for run in runs:
+            slug = run.app.slug if run.app and isinstance(run.app.slug, str) else None
+            if run.conclusion in FAILING and run.name != "Truth Engine":
+                targets.append((run.id, slug))
+    for run_id, app in targets:
+        try:
+            # An Actions check run's id is its job id.
+            texts.append(
+                await job_log(gh, repository, run_id)
+                if app == "github-actions"
+                else await check_run_report(gh, repository, run_id)
+            )
+        except RequestFailed as exc:
+            log.warning("no log for check run %s: HTTP %s", run_id, exc.response.status_code)
+    return "\n".join(texts)
+
+
+async def pull_patches(gh: GitHub[Any], repository: str, pull_number: int) -> dict[str, str | None]:
+    """Each changed file's `patch` (its diff hunks); None where GitHub omits it (binary, huge)."""
+    owner, name = split_repo(repository)
+    patches: dict[str, str | None] = {}
+    pages: Any = gh.paginate(
+        gh.rest.pulls.async_list_files,
+        owner=owner,
+        repo=name,
+        pull_number=pull_number,
+        per_page=100,
+    )
+    async for item in pages:
+        patch = getattr(item, "patch", None)
+        patches[item.filename] = patch if isinstance(patch, str) else None
+    return patches
