@@ -1,0 +1,250 @@
+"""The model repair engine: asks a model through litellm for fixes, with a fallback model."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from bot.repair.base import CandidatePatch, RepairContext
+from bot.repair.prompts import (
+    PROMPT_VERSION,
+    InvalidModelOutput,
+    Message,
+    build_repair_messages,
+    extract_json_object,
+    fixes_from_answer,
+)
+from bot.usage import Usage
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+ATTEMPTS_PER_MODEL = 2
+MAX_SOURCE_BYTES = 512 * 1024
+
+
+class ModelUnavailable(RuntimeError):
+    """Neither the primary nor the fallback model gave a usable answer."""
+
+
+@dataclass(frozen=True)
+class ModelAnswer:
+    model: str
+    value: Any
+
+
+def _litellm() -> Any:
+    # litellm downloads its price list at import unless told to use the bundled copy; the
+    # sandbox hosts and tests have no internet, and the bundled copy is enough for costs.
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    import litellm
+
+    return litellm
+
+
+def _is_transient(exc: Exception) -> bool:
+    import openai  # litellm's exceptions subclass the OpenAI SDK's
+
+    if isinstance(exc, InvalidModelOutput):
+        return True
+    if isinstance(exc, openai.APITimeoutError | openai.APIConnectionError | openai.RateLimitError):
+        return True
+    return isinstance(exc, openai.APIStatusError) and exc.status_code >= 500
+
+
+class ModelEngine:
+    """Primary model first; after two failures, or one that retrying cannot fix, the fallback."""
+
+    name = "model"
+
+    def __init__(
+        self,
+        model: str,
+        fallback_model: str | None = None,
+        timeout: float = 60.0,
+        usage: Usage | None = None,
+        api_base: str | None = None,
+        api_key: str | None = None,
+        temperature: float = 0.2,
+    ) -> None:
+        self.model = model
+        self.fallback_model = fallback_model
+        self.timeout = timeout
+        self.usage = usage if usage is not None else Usage()
+        self.api_base = api_base
+        self._api_key = api_key
+        self.temperature = temperature
+
+    def __repr__(self) -> str:  # never show the key
+        return f"ModelEngine(model={self.model!r}, fallback_model={self.fallback_model!r})"
+
+    @property
+    def models(self) -> list[str]:
+        return [m for m in (self.model, self.fallback_model) if m]
+
+    def propose(self, ctx: RepairContext, limit: int) -> Iterator[CandidatePatch]:
+        if limit <= 0:
+            return
+        messages = build_repair_messages(
+            ctx.failures,
+            read_sources(ctx),
+            category=ctx.category,
+            failing_tests=ctx.failing_tests,
+            libraries=ctx.libraries,
+            test_command=ctx.test_command,
+            limit=limit,
+        )
+
+        def parse(answer: dict[str, Any]) -> Any:
+            return fixes_from_answer(answer, _reader(ctx), ctx.protected_paths, limit)
+
+        try:
+            result = self.ask_json(messages, parse)
+        except ModelUnavailable as exc:
+            log.warning("model engine gave no candidates: %s", exc)
+            return
+        for fix in result.value:
+            yield CandidatePatch(
+                engine=self.name,
+                diff=fix.diff,
+                description=fix.description,
+                meta={"model": result.model, "prompt_version": PROMPT_VERSION},
+            )
+
+    def ask_json(
+        self, messages: list[Message], parse: Callable[[dict[str, Any]], T]
+    ) -> ModelAnswer:
+        """The first answer `parse` accepts, trying each model in turn; raises ModelUnavailable."""
+        reasons: list[str] = []
+        for model in self.models:
+            conversation = list(messages)
+            for attempt in range(1, ATTEMPTS_PER_MODEL + 1):
+                content = ""
+                try:
+                    content = self._complete(model, conversation)
+                    return ModelAnswer(model, parse(extract_json_object(content)))
+                except InvalidModelOutput as exc:
+                    reason = f"invalid output: {exc}"
+                    # Telling the model what was wrong makes the retry far more likely to work.
+                    conversation = [
+                        *messages,
+                        {"role": "assistant", "content": content[:4000] or "(empty)"},
+                        {
+                            "role": "user",
+                            "content": f"That answer was rejected: {exc}. "
+                            "Reply again with only the JSON object in the required shape.",
+                        },
+                    ]
+                    transient = True
+                except Exception as exc:
+                    import openai
+
+                    if not isinstance(exc, openai.APIError):
+                        raise
+                    reason = f"{type(exc).__name__}: {self._redact(str(exc))[:300]}"
+                    transient = _is_transient(exc)
+                self.usage.record_failure(model)
+                log.warning("model %s attempt %d failed: %s", model, attempt, reason)
+                reasons.append(f"{model}: {reason}")
+                if not transient:
+                    break
+        raise ModelUnavailable("; ".join(reasons) or "no model configured")
+
+    def _complete(self, model: str, messages: list[Message]) -> str:
+        litellm = _litellm()
+        options: dict[str, Any] = {
+            "model": model,
+            "messages": messages,
+            "temperature": self.temperature,
+            "timeout": self.timeout,
+            "num_retries": 0,  # retries and fallback are decided here, not inside litellm
+            "max_retries": 0,
+            "drop_params": True,
+        }
+        if self.api_base:
+            options["api_base"] = self.api_base
+        if self._api_key:
+            options["api_key"] = self._api_key
+        if _supports_json_mode(litellm, model):
+            options["response_format"] = {"type": "json_object"}
+        response = litellm.completion(**options)
+        self._record_usage(litellm, model, response)
+        content = response.choices[0].message.content
+        if not isinstance(content, str) or not content.strip():
+            raise InvalidModelOutput("the answer was empty")
+        return content
+
+    def _record_usage(self, litellm: Any, model: str, response: Any) -> None:
+        usage = getattr(response, "usage", None)
+        tokens_in = int(getattr(usage, "prompt_tokens", 0) or 0)
+        tokens_out = int(getattr(usage, "completion_tokens", 0) or 0)
+        try:
+            cost = float(litellm.completion_cost(completion_response=response) or 0.0)
+        except Exception:  # unknown prices (self-hosted models) cost nothing we can know
+            cost = 0.0
+        self.usage.record(model, tokens_in, tokens_out, cost)
+
+    def _redact(self, text: str) -> str:
+        return text.replace(self._api_key, "***") if self._api_key else text
+
+
+def _supports_json_mode(litellm: Any, model: str) -> bool:
+    try:
+        params = litellm.get_supported_openai_params(model=model) or []
+    except Exception:  # unknown models: plain text, the prompt still asks for JSON
+        return False
+    return "response_format" in params
+
+
+def read_sources(ctx: RepairContext) -> dict[str, str]:
+    """The text of every in-repository file the tracebacks name (bounded, text only)."""
+    sources: dict[str, str] = {}
+    for failure in ctx.failures:
+        for frame in failure.repo_frames:
+            if frame.file in sources:
+                continue
+            text = _reader(ctx)(frame.file)
+            if text is not None:
+                sources[frame.file] = text
+    return sources
+
+
+def _reader(ctx: RepairContext) -> Callable[[str], str | None]:
+    root = ctx.repo_root.resolve()
+
+    def read(relative: str) -> str | None:
+        if PurePosixPath(relative).is_absolute():
+            return None
+        path = (root / relative).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            return None
+        if path.stat().st_size > MAX_SOURCE_BYTES:
+            return None
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    return read
+
+
+def build_model_engine(settings: Settings, usage: Usage) -> ModelEngine | None:
+    """The configured model engine, or None when no model is set (the engine is skipped)."""
+    primary = settings.model or settings.fallback_model
+    if not primary:
+        return None
+    fallback = settings.fallback_model if settings.model else None
+    return ModelEngine(
+        primary,
+        fallback if fallback != primary else None,
+        timeout=settings.model_timeout_seconds,
+        usage=usage,
+        api_base=getattr(settings, "model_api_base", None),
+    )
