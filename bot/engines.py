@@ -12,9 +12,11 @@ from bot.settings import Settings
 from bot.usage import Usage
 
 
-def build_engines(settings: Settings, db: Engine, usage: Usage | None = None) -> list[RepairEngine]:
-    engines: list[RepairEngine] = [FixCacheEngine(db), RuleEngine()]
-    model = build_model_engine(settings, usage or Usage())
+def build_engines(
+    settings: Settings, db: Engine, usage: Usage, repository: str | None = None
+) -> list[RepairEngine]:
+    engines: list[RepairEngine] = [FixCacheEngine(db, repository), RuleEngine()]
+    model = build_model_engine(settings, usage)
     if model is not None:
         engines.append(model)
     return engines

@@ -5,6 +5,7 @@ Shared by `truth fix` and the GitHub worker; both hand it a FixRequest and a pro
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ from bot.analysis.failures import Category, Failure
 from bot.analysis.libraries import detect_libraries
 from bot.analysis.logs import parse_failures
 from bot.analysis.signature import signature
+from bot.engines import build_engines
 from bot.pipeline_types import (
     CandidateResult,
     FixOutcome,
@@ -32,6 +34,8 @@ from bot.repair.fix_cache import remember_fix
 from bot.search import CandidateStream, ScreenedCandidate, pick_winner
 from bot.sessions import SessionRecorder
 from bot.settings import Settings
+from bot.usage import Usage
+from runner.deps import dependency_spec
 from runner.proof import write_proof
 from runner.results import RunResult, Verification
 from runner.sandbox import Sandbox
@@ -49,8 +53,9 @@ class PipelineDeps:
 
     settings: Settings
     sandbox: Sandbox
-    engines: Sequence[RepairEngine]
     db: Engine
+    # None: the configured engines, built per session so model usage is counted per session.
+    engines: Sequence[RepairEngine] | None = None
 
 
 def test_command_for(request: FixRequest) -> str:
@@ -109,7 +114,8 @@ def _describe(result: CandidateResult) -> str:
     n = result.id.removeprefix("c")
     if result.status == "verified":
         return f"Candidate {n}: PASSED ({result.duration_ms:.0f} ms) [{result.engine}]"
-    return f"Candidate {n}: {result.status.upper()} ({result.reason}) [{result.engine}]"
+    reason = result.reason if len(result.reason) <= 90 else result.reason[:87] + "…"
+    return f"Candidate {n}: {result.status.upper()} ({reason}) [{result.engine}]"
 
 
 class _Run:
@@ -118,10 +124,21 @@ class _Run:
     def __init__(self, request: FixRequest, deps: PipelineDeps, progress: ProgressSink) -> None:
         self.request = request
         self.deps = deps
-        self.session_id = uuid.uuid4().hex[:12]
+        self.session_id = uuid.uuid4().hex[:16]
         self.recorder = SessionRecorder(deps.db, self.session_id)
         self._progress = progress
         self.proof_dir = deps.settings.state_dir / "proofs" / self.session_id
+        self.usage = Usage()
+        self.engines = (
+            deps.engines
+            if deps.engines is not None
+            else build_engines(deps.settings, deps.db, self.usage, request.repository)
+        )
+
+    def prove(self, candidate_id: str, verification: Verification, diff: str) -> tuple[Path, Path]:
+        json_path, text_path = write_proof(verification, self.proof_dir, candidate_id, patch=diff)
+        self.recorder.proof(candidate_id, json.loads(json_path.read_text()), str(text_path))
+        return json_path, text_path
 
     def say(self, stage: str, message: str, **data: Any) -> None:
         event = ProgressEvent(stage=stage, message=message, data=data)
@@ -148,13 +165,11 @@ class _Run:
             failures=[asdict(f) for f in failures],
             libraries=libraries,
         )
-        if winner is not None and winner.verification is not None:
-            outcome.proof_json_path, outcome.proof_text_path = write_proof(
-                winner.verification, self.proof_dir, "winner"
-            )
-            outcome.patch_path = self.proof_dir / "fix.patch"
-            outcome.patch_path.write_text(winner.diff)
-        self.recorder.finish(outcome)
+        if winner is not None:
+            outcome.proof_json_path = self.proof_dir / f"{winner.id}.json"
+            outcome.proof_text_path = self.proof_dir / f"{winner.id}.txt"
+            outcome.patch_path = self.proof_dir / f"{winner.id}.patch"
+        self.recorder.finish(outcome, self.usage)
         self.say("done", message, status=status.value)
         return outcome
 
@@ -164,12 +179,22 @@ def run_fix(request: FixRequest, deps: PipelineDeps, progress: ProgressSink) -> 
     run = _Run(request, deps, progress)
     command = test_command_for(request)
     run.recorder.start(request, command)
+    try:
+        return _steps(run, command)
+    except Exception as exc:
+        # The session must not stay "running" forever on the dashboard.
+        run.recorder.fail(f"{type(exc).__name__}: {exc}", run.usage)
+        raise
+
+
+def _steps(run: _Run, command: str) -> FixOutcome:
+    request, deps = run.request, run.deps
     run.say("analyzing", "Analyzing failure…")
     libraries = detect_libraries(request.repo_root)
     snapshot = RepoSnapshot.from_path(request.repo_root)
     sandbox = deps.sandbox
-    if snapshot.has_dependencies:
-        run.say("analyzing", "Installing dependencies in the prepare step (cached by hash)…")
+    if dependency_spec(snapshot):
+        run.say("preparing", "Installing declared dependencies (cached by their hash)…")
         sandbox = sandbox.prepare(snapshot, ca_bundle=deps.settings.ca_bundle_path)
 
     run.say("reproducing", "Reproducing in sandbox…")
@@ -238,7 +263,7 @@ def _search(
     """Verify candidates batch by batch until one is verified or the budget is spent."""
     request, settings = run.request, run.deps.settings
     stream = CandidateStream(
-        run.deps.engines,
+        run.engines,
         ctx,
         max_candidates=MAX_CANDIDATES,
         time_budget_s=SEARCH_TIME_BUDGET_S,
@@ -275,7 +300,7 @@ def _search(
             verifications[candidate.id] = verification
             if verification.patched is not None:
                 run.recorder.run(candidate.id, verification.patched)
-            write_proof(verification, run.proof_dir, candidate.id)
+            run.prove(candidate.id, verification, candidate.patch.diff)
             result = _candidate_result(candidate, verification)
             run.say("candidate", _describe(result), candidate_id=candidate.id, status=result.status)
         if any(v.verified for v in verifications.values()):
@@ -289,7 +314,6 @@ def _search(
 
 def build_deps(settings: Settings, *, progress: ProgressSink | None = None) -> PipelineDeps:
     """Connect to Docker, make sure the sandbox image exists, open the database, pick engines."""
-    from bot.engines import build_engines
     from db.engine import init_db
     from runner.docker_client import connect
     from runner.images import ensure_image
@@ -300,9 +324,7 @@ def build_deps(settings: Settings, *, progress: ProgressSink | None = None) -> P
     image = ensure_image(client, settings.sandbox_image)
     db = init_db(settings.database_url)
     sandbox = Sandbox(client, image, settings.sandbox_limits)
-    return PipelineDeps(
-        settings=settings, sandbox=sandbox, engines=build_engines(settings, db), db=db
-    )
+    return PipelineDeps(settings=settings, sandbox=sandbox, db=db)
 
 
 def repo_root_of(path: str | Path) -> Path:
