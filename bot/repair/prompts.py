@@ -20,6 +20,7 @@ MAX_SNIPPET_LINES = 80
 MAX_CODE_CHARS = 16_000
 MAX_OUTPUT_CHARS = 3_000
 MAX_FAILURES = 5
+SNIPPET_GAP_TO_MERGE = 3  # a few unrelated lines read better than a second snippet header
 
 Message = dict[str, str]
 
@@ -146,7 +147,7 @@ def snippets_for(failures: list[Failure], sources: dict[str, str]) -> list[Snipp
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     for first, last in sorted(spans):
-        if merged and first <= merged[-1][1] + 1:
+        if merged and first <= merged[-1][1] + SNIPPET_GAP_TO_MERGE + 1:
             merged[-1] = (merged[-1][0], max(merged[-1][1], last))
         else:
             merged.append((first, last))

@@ -1,0 +1,203 @@
+"""Prompt building and the model output contract, as pure functions."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.analysis.failures import Category, Failure, Frame
+from bot.repair.diffs import apply_diff_in_memory, make_diff
+from bot.repair.prompts import (
+    MAX_SNIPPET_LINES,
+    STRATEGIES,
+    InvalidModelOutput,
+    build_categorize_messages,
+    build_repair_messages,
+    enclosing_block,
+    extract_json_object,
+    fixes_from_answer,
+    snippets_for,
+    strategy_for,
+)
+
+MODULE = (
+    "import math\n"  # 1
+    "\n"  # 2
+    "\n"  # 3
+    "class Shape:\n"  # 4
+    "    def area(self):\n"  # 5
+    "        return math.pi * self.r ** 2\n"  # 6
+    "\n"  # 7
+    "    def perimeter(self):\n"  # 8
+    "        return 2 * math.pi * self.r\n"  # 9
+    "\n"  # 10
+    "\n"  # 11
+    "def helper(x):\n"  # 12
+    "    return x + 1\n"  # 13
+)
+FILES = {"geo/shape.py": MODULE, "tests/test_shape.py": "def test_area():\n    assert 1\n"}
+
+
+def _read(path: str) -> str | None:
+    return FILES.get(path)
+
+
+def _failure(*frames: Frame, category: Category = Category.NAME_ATTRIBUTE) -> Failure:
+    return Failure(
+        "tests/test_shape.py::test_area",
+        "AttributeError",
+        "'Shape' object has no attribute 'r'",
+        frames=list(frames),
+        category=category,
+    )
+
+
+def test_the_enclosing_function_is_the_innermost_block() -> None:
+    assert enclosing_block(MODULE, 6) == (5, 6)
+    assert enclosing_block(MODULE, 13) == (12, 13)
+    assert enclosing_block(MODULE, 1) == (1, 11)  # module level: a window around the line
+
+
+def test_a_huge_function_is_cut_to_a_window_around_the_line() -> None:
+    body = "def big():\n" + "".join(f"    x{i} = {i}\n" for i in range(400))
+    first, last = enclosing_block(body, 300)
+    assert first <= 300 <= last
+    assert last - first + 1 <= MAX_SNIPPET_LINES + 1
+
+
+def test_unparsable_code_still_gets_a_window() -> None:
+    assert enclosing_block("def broken(:\n    pass\n" * 30, 20) == (10, 30)
+
+
+def test_snippets_merge_per_file_and_skip_frames_outside_the_repo() -> None:
+    failure = _failure(
+        Frame("tests/test_shape.py", 2, "test_area"),
+        Frame("geo/shape.py", 9, "perimeter"),
+        Frame("geo/shape.py", 6, "area"),
+        Frame("/usr/lib/python3.11/math.py", 1, "x", in_repo=False),
+    )
+    snippets = snippets_for([failure], {**FILES, "/usr/lib/python3.11/math.py": "x = 1\n"})
+    assert [(s.path, s.first_line, s.last_line) for s in snippets] == [
+        ("geo/shape.py", 5, 9),
+        ("tests/test_shape.py", 1, 2),
+    ]
+    assert snippets[0].text.splitlines()[0] == "    5 |     def area(self):"
+
+
+def test_repair_messages_carry_everything_the_model_needs() -> None:
+    failure = _failure(Frame("geo/shape.py", 6, "area", "return math.pi * self.r ** 2"))
+    failure.output = "captured: radius missing"
+    system, user = build_repair_messages(
+        [failure],
+        FILES,
+        category=Category.NAME_ATTRIBUTE,
+        failing_tests=["tests/test_shape.py::test_area"],
+        libraries={"numpy": "1.26", "attrs": None},
+        test_command="pytest -q",
+        limit=3,
+    )
+    assert system["role"] == "system" and '"edits"' in system["content"]
+    text = user["content"]
+    for expected in (
+        "Test command: pytest -q",
+        "- tests/test_shape.py::test_area",
+        "AttributeError: 'Shape' object has no attribute 'r'",
+        'File "geo/shape.py", line 6, in area',
+        "    6 |         return math.pi * self.r ** 2",
+        "captured: radius missing",
+        "numpy 1.26, attrs",
+        STRATEGIES[Category.NAME_ATTRIBUTE],
+        "up to 3 different fixes",
+    ):
+        assert expected in text
+
+
+def test_every_category_has_its_own_strategy() -> None:
+    assert {strategy_for(c) for c in Category} == set(STRATEGIES.values())
+    assert len(set(STRATEGIES.values())) == len(Category)
+
+
+def test_categorize_messages_list_every_category() -> None:
+    system, user = build_categorize_messages([_failure()], Category.NAME_ATTRIBUTE)
+    assert all(c.value in system["content"] for c in Category)
+    assert "name_attribute" in user["content"]
+
+
+def test_json_is_extracted_from_a_fence_and_must_be_an_object() -> None:
+    assert extract_json_object('```json\n{"patches": []}\n```') == {"patches": []}
+    with pytest.raises(InvalidModelOutput, match="not valid JSON"):
+        extract_json_object("Here you go: {")
+    with pytest.raises(InvalidModelOutput, match="object"):
+        extract_json_object("[1, 2]")
+
+
+def _edit(path: str, search: str, replace: str) -> dict[str, str]:
+    return {"path": path, "search": search, "replace": replace}
+
+
+def test_edits_become_a_diff_that_applies() -> None:
+    answer = {
+        "patches": [
+            {
+                "description": " use the radius attribute ",
+                "edits": [
+                    _edit("geo/shape.py", "math.pi * self.r ** 2", "math.pi * self.radius ** 2"),
+                    _edit("geo/shape.py", "2 * math.pi * self.r\n", "2 * math.pi * self.radius\n"),
+                ],
+            }
+        ]
+    }
+    [fix] = fixes_from_answer(answer, _read, [], limit=3)
+    assert fix.description == "use the radius attribute"
+    after = apply_diff_in_memory(FILES, fix.diff)["geo/shape.py"]
+    assert after == MODULE.replace("self.r ", "self.radius ").replace("self.r\n", "self.radius\n")
+
+
+def test_duplicates_are_merged_and_the_limit_holds() -> None:
+    same = {"description": "a", "edits": [_edit("geo/shape.py", "x + 1", "x + 2")]}
+    other = {"description": "b", "edits": [_edit("geo/shape.py", "x + 1", "x - 1")]}
+    third = {"description": "c", "edits": [_edit("geo/shape.py", "x + 1", "x * 1")]}
+    fixes = fixes_from_answer({"patches": [same, dict(same), other, third]}, _read, [], limit=2)
+    assert [f.description for f in fixes] == ["a", "b"]
+
+
+def test_a_diff_field_is_accepted_only_when_it_applies() -> None:
+    good = make_diff("geo/shape.py", MODULE, MODULE.replace("x + 1", "x + 2"))
+    stale = make_diff("geo/shape.py", "old\n", "new\n")
+    [fix] = fixes_from_answer(
+        {"patches": [{"description": "d", "diff": good}, {"description": "s", "diff": stale}]},
+        _read,
+        [],
+        limit=3,
+    )
+    assert fix.diff == good
+
+
+@pytest.mark.parametrize(
+    ("edit", "problem"),
+    [
+        (_edit("geo/shape.py", "not there", "x"), "search text not found"),
+        (_edit("geo/shape.py", "self.r", "self.radius"), "occurs 2 times"),
+        (_edit("geo/shape.py", "", "x"), "empty search"),
+        (_edit("geo/shape.py", "x + 1", "x + 1"), "change nothing"),
+        (_edit("tests/test_shape.py", "assert 1", "assert 2"), "test file"),
+        (_edit("../etc/passwd", "root", "x"), "not a path inside"),
+        (_edit("/etc/passwd", "root", "x"), "not a path inside"),
+        (_edit("geo/missing.py", "a", "b"), "does not exist"),
+        (_edit("vendor/lib.py", "a", "b"), "protected"),
+    ],
+)
+def test_unusable_edits_are_refused_with_a_reason(edit: dict[str, str], problem: str) -> None:
+    answer = {"patches": [{"description": "x", "edits": [edit]}]}
+    with pytest.raises(InvalidModelOutput, match=problem):
+        fixes_from_answer(answer, _read, ["vendor/*"], limit=3)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [{}, {"patches": []}, {"patches": "x"}, {"patches": [{"edits": []}]}, {"patches": [1]}],
+)
+def test_answers_outside_the_contract_are_refused(answer: dict[str, object]) -> None:
+    with pytest.raises(InvalidModelOutput):
+        fixes_from_answer(json.loads(json.dumps(answer)), _read, [], limit=3)
