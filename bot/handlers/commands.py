@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from bot.handlers.router import (
     JobRequest,
@@ -69,3 +70,63 @@ def on_comment_created(payload: Payload, settings: Settings) -> RouteResult:
             "argument": command.argument,
         },
     )
+
+
+WRITE_PERMISSIONS = frozenset({"admin", "maintain", "write"})
+
+
+async def run_command(
+    ctx: dict[str, Any],
+    *,
+    installation_id: int,
+    repository: str,
+    pull_number: int,
+    comment_id: int,
+    author: str,
+    command: str,
+    argument: str | None = None,
+    delivery: str | None = None,
+) -> str:
+    """Acknowledge with 👀, check the author's write access, then do (or queue) the command."""
+    from bot.github import comments
+    from bot.github.client import split_repo
+
+    gh = ctx["github"](installation_id)
+    owner, name = split_repo(repository)
+    await gh.rest.reactions.async_create_for_issue_comment(
+        owner, name, comment_id, data={"content": "eyes"}
+    )
+    permission = (
+        await gh.rest.repos.async_get_collaborator_permission_level(owner, name, author)
+    ).parsed_data.permission
+    if permission not in WRITE_PERMISSIONS:
+        await gh.rest.issues.async_create_comment(
+            owner, name, pull_number, data={"body": comments.refusal(author, command)}
+        )
+        return f"refused: {author} has {permission} access"
+    if command == "help" or command not in KNOWN_COMMANDS:
+        body = comments.HELP if command == "help" else comments.unknown_command(command)
+        await gh.rest.issues.async_create_comment(owner, name, pull_number, data={"body": body})
+        return f"help ({command})"
+    if command == "trace":
+        await ctx["redis"].enqueue_job(
+            "build_trace",
+            _job_id=f"trace:{repository}:{pull_number}:{comment_id}",
+            installation_id=installation_id,
+            repository=repository,
+            pull_number=pull_number,
+        )
+        return "trace queued"
+    head_sha = (await gh.rest.pulls.async_get(owner, name, pull_number)).parsed_data.head.sha
+    await ctx["redis"].enqueue_job(
+        "fix_failure",
+        _job_id=f"fixcmd:{repository}:{comment_id}",
+        installation_id=installation_id,
+        repository=repository,
+        pull_number=pull_number,
+        head_sha=head_sha,
+        check_name=f"command:{comment_id}",
+        trigger="command",
+        test_selector=argument if command == "fix" else None,
+    )
+    return f"{command} queued at {head_sha[:7]}"

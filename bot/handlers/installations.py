@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.handlers.router import JobRequest, Payload, Router, RouteResult, Skip
 from bot.settings import Settings
 
@@ -33,3 +35,28 @@ def on_installation_change(payload: Payload, settings: Settings) -> RouteResult:
             "removed": _names(payload.get("repositories_removed")),
         },
     )
+
+
+async def sync_installation(
+    ctx: dict[str, Any],
+    *,
+    installation_id: int,
+    action: str | None,
+    account: str | None,
+    repositories: list[str],
+    removed: list[str],
+    delivery: str | None = None,
+) -> str:
+    import asyncio
+
+    from db.engine import session_scope
+    from db.github import apply_installation_event
+
+    def write() -> None:
+        with session_scope(ctx["db"]) as session:
+            apply_installation_event(
+                session, installation_id, action, account, repositories, removed
+            )
+
+    await asyncio.to_thread(write)
+    return f"installation {installation_id} {action}"

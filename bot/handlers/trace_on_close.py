@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.handlers.router import (
     JobRequest,
     Payload,
@@ -33,3 +35,31 @@ def on_pull_closed(payload: Payload, settings: Settings) -> RouteResult:
             "pull_number": pull["number"],
         },
     )
+
+
+async def build_trace(
+    ctx: dict[str, Any],
+    *,
+    installation_id: int,
+    repository: str,
+    pull_number: int,
+    delivery: str | None = None,
+) -> str:
+    """The one call site of the traces feature for GitHub PRs (bot/traces owns the work)."""
+    import importlib
+
+    try:
+        source = importlib.import_module("bot.traces.github_source")
+    except ModuleNotFoundError as exc:
+        if exc.name != "bot.traces.github_source":
+            raise
+        return "skipped: bot.traces.github_source is not available in this build"
+    result = await source.capture_pr_trace(
+        ctx["github"](installation_id),
+        ctx["settings"],
+        ctx["db"],
+        repository=repository,
+        pull_number=pull_number,
+        installation_id=installation_id,
+    )
+    return f"trace built: {result}"

@@ -1,0 +1,47 @@
+"""`truth serve` (uvicorn + create_app) and `truth worker` (the arq worker)."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from bot.settings import ConfigError, load_settings
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+def serve(host: str, port: int) -> None:
+    """Serve webhooks, health checks, the API and (until an app exists) the setup page."""
+    import uvicorn
+
+    from web.app import create_app
+
+    settings = load_settings()
+    logging.basicConfig(level=logging.INFO)
+    if not settings.github_app_configured:
+        click.echo(f"No GitHub App configured: open http://{host}:{port}/ to register one.")
+    uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=True)
+
+
+@click.command()
+@click.option("--burst", is_flag=True, help="Run the queued jobs, then exit.")
+def worker(burst: bool) -> None:
+    """Run queued jobs: fixes, commands, installation sync, traces."""
+    from arq.worker import run_worker
+
+    from bot.worker import worker_settings
+
+    settings = load_settings()
+    logging.basicConfig(level=logging.INFO)
+    try:
+        settings.github_private_key_pem()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if settings.github_app_id is None:
+        raise click.ClickException(
+            "TRUTH_GITHUB_APP_ID is not set; run `truth serve` and register the app on its "
+            "setup page, or set the variable to your app's id."
+        )
+    run_worker(worker_settings(settings, burst=burst))

@@ -1,0 +1,73 @@
+"""GitHub App records: installations and their repositories; quota counts over fix sessions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, func
+from sqlmodel import Field, Session, SQLModel, select
+
+from db.sessions import FixSession
+
+
+class GitHubInstallation(SQLModel, table=True):
+    __tablename__ = "github_installations"
+
+    id: int = Field(primary_key=True)  # GitHub's installation id
+    account: str | None = Field(default=None, max_length=200)
+    repositories: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    suspended: bool = False
+    deleted: bool = False
+    updated_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+
+
+def apply_installation_event(
+    session: Session,
+    installation_id: int,
+    action: str | None,
+    account: str | None,
+    added: list[str],
+    removed: list[str],
+) -> GitHubInstallation:
+    """Fold one installation / installation_repositories event into the record."""
+    record = session.get(GitHubInstallation, installation_id) or GitHubInstallation(
+        id=installation_id
+    )
+    record.account = account or record.account
+    repos = [r for r in record.repositories if r not in removed]
+    record.repositories = repos + [r for r in added if r not in repos]
+    if action == "deleted":
+        record.deleted = True
+    elif action == "created":
+        record.deleted = False
+    if action in ("suspend", "unsuspend"):
+        record.suspended = action == "suspend"
+    record.updated_at = datetime.now(UTC)
+    session.add(record)
+    return record
+
+
+def sessions_today(session: Session, installation_id: int, now: datetime | None = None) -> int:
+    """Fix sessions (each a batch of verifications) this installation began since 00:00 UTC."""
+    now = now or datetime.now(UTC)
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    query: Any = (
+        select(func.count())
+        .select_from(FixSession)
+        .where(FixSession.installation_id == installation_id, FixSession.created_at >= midnight)
+    )
+    return int(session.exec(query).one())
+
+
+def sessions_for_pull(
+    session: Session, repository: str, pull_number: int, head_sha: str | None = None
+) -> int:
+    query: Any = (
+        select(func.count())
+        .select_from(FixSession)
+        .where(FixSession.repository == repository, FixSession.pull_number == pull_number)
+    )
+    if head_sha is not None:
+        query = query.where(FixSession.head_sha == head_sha)
+    return int(session.exec(query).one())
