@@ -1,0 +1,119 @@
+"""The candidate search: engine order, duplicate merging, sanitization, budgets, winner choice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+from bot.analysis.failures import Category
+from bot.pipeline_types import CandidateResult
+from bot.repair.base import CandidatePatch, RepairContext
+from bot.repair.diffs import make_diff
+from bot.search import CandidateStream, pick_winner
+
+ORIGINAL = "def add(a, b):\n    return a - b\n"
+
+
+class ListEngine:
+    def __init__(self, name: str, diffs: list[str]) -> None:
+        self.name = name
+        self._diffs = diffs
+
+    def propose(self, ctx: RepairContext, limit: int) -> Iterable[CandidatePatch]:
+        for diff in self._diffs[:limit]:
+            yield CandidatePatch(engine=self.name, diff=diff, description=self.name)
+
+
+class BrokenEngine:
+    name = "broken"
+
+    def propose(self, ctx: RepairContext, limit: int) -> Iterable[CandidatePatch]:
+        raise RuntimeError("provider exploded")
+
+
+@pytest.fixture
+def ctx(tmp_path: Path) -> RepairContext:
+    (tmp_path / "calc.py").write_text(ORIGINAL)
+    return RepairContext(
+        repo_root=tmp_path,
+        failures=[],
+        test_command="pytest",
+        category=Category.ASSERTION,
+        signature="sig",
+    )
+
+
+def edit(new_body: str) -> str:
+    return make_diff("calc.py", ORIGINAL, f"def add(a, b):\n    {new_body}\n")
+
+
+def stream(engines: list, ctx: RepairContext, **kw: object) -> CandidateStream:
+    options: dict = {"max_candidates": 10, "time_budget_s": 60.0, "allow_dangerous": False}
+    options.update(kw)
+    return CandidateStream(engines, ctx, **options)
+
+
+def test_engines_are_drained_in_order_and_identical_diffs_become_votes(ctx: RepairContext) -> None:
+    plus, times = edit("return a + b"), edit("return a * b")
+    s = stream([ListEngine("cache", [plus]), ListEngine("rules", [times, plus])], ctx)
+
+    batch = s.next_batch(5)
+
+    assert [c.patch.diff for c in batch] == [plus, times]
+    assert (batch[0].votes, batch[0].engines) == (2, ["cache", "rules"])
+    assert [c.id for c in batch] == ["c1", "c2"]
+
+
+def test_dangerous_candidate_is_kept_but_marked_rejected(ctx: RepairContext) -> None:
+    evil = edit("return eval('a + b')")
+    batch = stream([ListEngine("model", [evil])], ctx).next_batch(3)
+
+    assert len(batch) == 1
+    assert "eval" in batch[0].rejected_reason
+
+
+def test_a_failing_engine_is_recorded_and_the_next_engine_still_runs(ctx: RepairContext) -> None:
+    s = stream([BrokenEngine(), ListEngine("rules", [edit("return a + b")])], ctx)
+
+    assert len(s.next_batch(3)) == 1
+    assert s.engine_errors == ["broken: RuntimeError: provider exploded"]
+
+
+def test_candidate_budget_caps_the_search(ctx: RepairContext) -> None:
+    diffs = [edit(f"return a + b + {n}") for n in range(10)]
+    s = stream([ListEngine("rules", diffs)], ctx, max_candidates=4)
+
+    assert len(s.next_batch(3)) == 3
+    assert len(s.next_batch(3)) == 1
+    assert s.next_batch(3) == []
+
+
+def result(id: str, status: str, lines: int, ms: float, votes: int = 1) -> CandidateResult:
+    return CandidateResult(
+        id=id,
+        engine="rules",
+        description="",
+        diff="",
+        status=status,
+        reason="",
+        duration_ms=ms,
+        changed_lines=lines,
+        votes=votes,
+    )
+
+
+def test_winner_is_the_smallest_verified_change_then_the_fastest() -> None:
+    results = [
+        result("c1", "failed", 1, 5),
+        result("c2", "verified", 4, 10),
+        result("c3", "verified", 2, 90),
+        result("c4", "verified", 2, 30),
+    ]
+    winner = pick_winner(results)
+    assert winner is not None and winner.id == "c4"
+
+
+def test_no_verified_candidate_means_no_winner() -> None:
+    assert pick_winner([result("c1", "failed", 1, 5), result("c2", "timeout", 1, 5)]) is None
