@@ -2,6 +2,7 @@
 
 from sqlmodel import SQLModel
 
+import db.github  # noqa: F401  (GitHub App installations)
 import db.sessions  # noqa: F401  (fix sessions, cache, console, quota)
 
 metadata = SQLModel.metadata
