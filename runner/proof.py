@@ -44,15 +44,19 @@ def proof_record(
     verification: Verification, patch_file: str | None = None, patch: str | None = None
 ) -> dict[str, Any]:
     """The JSON-ready proof of one verification (pure)."""
+    baseline = _run_record(verification.baseline, None)
+    patched = _run_record(verification.patched, patch_file)
+    shown = patched or baseline
     return {
         "proof_version": PROOF_VERSION,
+        "reproduce": shown["reproduce"] if shown else "",
         "verdict": str(verification.verdict),
         "reason": verification.reason,
         "fixed_tests": verification.fixed_tests,
         "regressions": verification.regressions,
         "patch": redact(patch) if patch is not None else None,
-        "baseline": _run_record(verification.baseline, None),
-        "patched": _run_record(verification.patched, patch_file),
+        "baseline": baseline,
+        "patched": patched,
     }
 
 
