@@ -1,0 +1,44 @@
+"""Bearer-token authentication for the /v1 API and the JSON error shape every route shares."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy.engine import Engine
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from bot.traces.ingest import IngestError
+from bot.traces.tokens import installation_for
+
+Handler = Callable[[Request, int], Awaitable[Response]]
+
+
+def error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
+    return JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
+
+
+def _challenge(message: str) -> Response:
+    return error(401, "unauthorized", message, {"WWW-Authenticate": 'Bearer realm="truth"'})
+
+
+def authenticated(
+    engine: Callable[[], Engine], handler: Handler
+) -> Callable[[Request], Awaitable[Response]]:
+    """Resolve the bearer token to its installation, then call `handler(request, installation)`;
+    IngestError from the handler becomes its JSON error response."""
+
+    async def endpoint(request: Request) -> Response:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return _challenge("send 'Authorization: Bearer <token>'; mint one with mint_token")
+        installation = await run_in_threadpool(installation_for, engine(), token.strip())
+        if installation is None:
+            return _challenge("unknown or revoked token; ask an admin for a new one")
+        try:
+            return await handler(request, installation)
+        except IngestError as exc:
+            return error(exc.status, exc.code, exc.message)
+
+    return endpoint
