@@ -221,7 +221,7 @@ REPRO_PROMPT = """Write a pytest test file that reproduces this failure in the r
 The test must fail on the current code with the same error, and pass once the bug is fixed.
 Use only the repository's code, the standard library and pytest; no network, no files
 outside a tmp_path. Reply with one JSON object and nothing else:
-{"path": "tests/test_truth_repro.py", "code": "<the whole file>"}"""
+{"code": "<the whole test file>"}"""
 
 
 def build_repro_messages(
