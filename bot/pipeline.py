@@ -65,6 +65,14 @@ def test_command_for(request: FixRequest) -> str:
     return command
 
 
+def ci_failing_tests(request: FixRequest) -> list[str]:
+    """Test ids CI's log names as failing; empty for local runs or logs that name none."""
+    if not request.failure_log:
+        return []
+    parsed = parse_failures(request.failure_log, repo_root=request.repo_root)
+    return sorted({f.test_id for f in parsed if f.test_id})
+
+
 def _failures_from(baseline: RunResult, request: FixRequest) -> list[Failure]:
     """Structured failures from the sandbox run, enriched by CI's log when there is one."""
     text = baseline.stdout + "\n" + baseline.stderr
@@ -211,6 +219,19 @@ def _steps(run: _Run, command: str) -> FixOutcome:
     failures = _failures_from(baseline, request)
     run.recorder.failures(failures)
     failing = baseline.failing_tests()
+    ci_named = ci_failing_tests(request)
+    if ci_named and baseline.tests and not set(ci_named) & set(failing):
+        return run.outcome(
+            FixStatus.NOTHING_TO_FIX,
+            "The tests CI reported as failing ("
+            + ", ".join(ci_named[:5])
+            + ") pass in a clean sandbox: the CI failure looks flaky, so nothing was changed. "
+            "Re-run CI; if it fails again, comment `/truth fix` with the test selector.",
+            baseline,
+            [],
+            failures,
+            libraries,
+        )
     first = failures[0] if failures else None
     run.say(
         "analyzing",
