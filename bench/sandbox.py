@@ -1,0 +1,154 @@
+"""Sandbox overhead benchmark: bare host pytest vs a cold sandboxed run, and 8 candidates in parallel.
+
+Run: `.venv/bin/python bench/sandbox.py [--repeat N]`. Prints a table, then ONE JSON line.
+
+Per-candidate overhead = median(sandboxed run) - median(bare `python -m pytest` on the host) for
+the same tests. A cold run pays create + start + attach + remove on the engine. A warm pool would
+pre-create and start containers blocked in the wrapper's first `read` on stdin (see
+runner/sandbox.py); handing one a snapshot then costs one write and one read on an open socket,
+and removal happens off the critical path, which should bring the overhead near 30 ms. A
+"zygote" (a pre-started python that has imported pytest and forks per run) would also hide the
+~1 s of imports in the slow-import repo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from runner.docker_client import connect  # noqa: E402
+from runner.images import ensure_image  # noqa: E402
+from runner.limits import SandboxLimits  # noqa: E402
+from runner.results import RunEnd, RunResult  # noqa: E402
+from runner.sandbox import Sandbox  # noqa: E402
+from runner.snapshot import RepoSnapshot  # noqa: E402
+from runner.verify import verify, verify_many  # noqa: E402
+
+SAMPLE = ROOT / "tests" / "data" / "runner" / "buggy"
+RIGHT_PATCH = (ROOT / "tests" / "data" / "runner" / "right.patch").read_text()
+COMMAND = "python -m pytest -q -p no:cacheprovider"
+SLOW_IMPORT = '''"""A module whose import costs about a second, like a heavy scientific stack."""
+import time
+
+_started = time.perf_counter()
+while time.perf_counter() - _started < 1.0:
+    pass
+
+
+def answer():
+    return 42
+'''
+
+
+def slow_import_repo(folder: Path) -> Path:
+    (folder / "tests").mkdir(parents=True)
+    (folder / "heavy.py").write_text(SLOW_IMPORT)
+    (folder / "tests" / "test_heavy.py").write_text(
+        "from heavy import answer\n\n\ndef test_answer():\n    assert answer() == 42\n"
+    )
+    return folder
+
+
+def timed(action: object) -> float:
+    started = time.perf_counter()
+    action()  # type: ignore[operator]
+    return (time.perf_counter() - started) * 1000.0
+
+
+def bare_pytest(repo: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "junit_family=xunit1",
+            f"--junitxml={tempfile.gettempdir()}/bench-junit.xml",
+        ],
+        cwd=repo,
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode not in (0, 1):  # 1 = the sample repo's deliberate failure
+        raise SystemExit(f"bare pytest could not run in {repo}:\n{done.stdout.decode()[-2000:]}")
+
+
+def checked(result: RunResult) -> RunResult:
+    if result.end is not RunEnd.EXITED or not result.tests:
+        raise SystemExit(f"sandboxed run did not complete: {result.end} {result.reason}")
+    return result
+
+
+def median_of(repeat: int, action: object) -> float:
+    timed(action)  # warm-up: page cache, image layers, imports
+    return statistics.median(timed(action) for _ in range(repeat))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    client = connect()
+    image = ensure_image(client)
+    sandbox = Sandbox(client, image, SandboxLimits(wall_seconds=60))
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        repos = {"sample": SAMPLE, "slow_import": slow_import_repo(Path(tmp) / "slow")}
+        for name, repo in repos.items():
+            snapshot = RepoSnapshot.from_path(repo)
+            bare = median_of(args.repeat, lambda repo=repo: bare_pytest(repo))
+            boxed = median_of(args.repeat, lambda s=snapshot: checked(sandbox.run(s, COMMAND)))
+            figures[f"{name}_bare_ms"] = round(bare, 1)
+            figures[f"{name}_sandbox_ms"] = round(boxed, 1)
+            figures[f"{name}_overhead_ms"] = round(boxed - bare, 1)
+            figures[f"{name}_ratio"] = round(boxed / bare, 2)
+            print(
+                f"{name:12} bare {bare:8.1f} ms  sandbox {boxed:8.1f} ms  "
+                f"overhead {boxed - bare:7.1f} ms",
+                file=sys.stderr,
+            )
+
+        snapshot = RepoSnapshot.from_path(SAMPLE)
+        baseline = sandbox.run(snapshot, COMMAND)
+        patches = [RIGHT_PATCH] * 8
+        one = median_of(
+            args.repeat, lambda: verify(sandbox, snapshot, RIGHT_PATCH, COMMAND, baseline)
+        )
+        sequential = median_of(
+            max(1, args.repeat // 2),
+            lambda: [verify(sandbox, snapshot, p, COMMAND, baseline) for p in patches],
+        )
+        parallel = median_of(
+            max(1, args.repeat // 2),
+            lambda: verify_many(sandbox, snapshot, patches, COMMAND, baseline, parallelism=8),
+        )
+    figures |= {
+        "one_candidate_ms": round(one, 1),
+        "eight_sequential_ms": round(sequential, 1),
+        "eight_parallel_ms": round(parallel, 1),
+        "parallel_speedup": round(sequential / parallel, 2),
+        "parallel_per_candidate_ms": round(parallel / 8, 1),
+        "repeat": args.repeat,
+    }
+    print(
+        f"8 candidates: sequential {sequential:.0f} ms, parallel {parallel:.0f} ms "
+        f"(x{sequential / parallel:.2f}); one candidate {one:.0f} ms",
+        file=sys.stderr,
+    )
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
