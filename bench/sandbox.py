@@ -1,4 +1,4 @@
-"""Sandbox overhead benchmark: bare host pytest vs a cold sandboxed run, and 8 candidates in parallel.
+"""Sandbox overhead benchmark: bare host pytest vs a cold sandboxed run; 8 candidates in parallel.
 
 Run: `.venv/bin/python bench/sandbox.py [--repeat N]`. Prints a table, then ONE JSON line.
 
