@@ -1,0 +1,124 @@
+"""`truth verify`, `truth sandbox build` and `truth doctor` end to end through the click CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "runner"
+BUGGY = str(DATA / "buggy")
+
+
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("TRUTH_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.delenv("TRUTH_SANDBOX_IMAGE", raising=False)
+    monkeypatch.delenv("TRUTH_DOCKER_HOST", raising=False)
+    return CliRunner()
+
+
+@pytest.mark.docker
+def test_verify_json_for_the_right_patch(runner: CliRunner, sandbox_image: str) -> None:
+    result = runner.invoke(cli, ["verify", BUGGY, "--patch", str(DATA / "right.patch"), "--json"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.stdout)
+    assert set(body) == {
+        "verdict",
+        "reason",
+        "baseline",
+        "patched",
+        "fixed_tests",
+        "regressions",
+        "proof",
+    }
+    assert body["verdict"] == "verified"
+    assert body["fixed_tests"] == ["tests/test_calc.py::test_add"]
+    assert body["baseline"]["failing_tests"] == ["tests/test_calc.py::test_add"]
+    assert body["patched"]["patch_strategy"] == "git-apply"
+    proof = json.loads(Path(body["proof"]["json"]).read_text())
+    assert proof["verdict"] == "verified"
+    assert proof["reproduce"].startswith("docker run ")
+    assert "verdict: verified" in Path(body["proof"]["text"]).read_text()
+
+
+@pytest.mark.docker
+def test_verify_wrong_patch_exits_1_with_reason(runner: CliRunner, sandbox_image: str) -> None:
+    result = runner.invoke(cli, ["verify", BUGGY, "--patch", str(DATA / "wrong.patch")])
+    assert result.exit_code == 1
+    assert "FAILED" in result.stdout
+    assert "test_add" in result.stdout
+
+
+def test_missing_path_is_bad_input(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(
+        cli, ["verify", str(tmp_path / "nope"), "--patch", str(DATA / "right.patch")]
+    )
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr
+
+
+def test_file_instead_of_folder_is_bad_input(runner: CliRunner) -> None:
+    result = runner.invoke(
+        cli, ["verify", str(DATA / "right.patch"), "--patch", str(DATA / "right.patch")]
+    )
+    assert result.exit_code == 2
+    assert "is not a directory" in result.stderr
+
+
+@pytest.mark.parametrize(("content", "message"), [(None, "does not exist"), ("  \n", "is empty")])
+def test_missing_or_empty_patch_is_bad_input(
+    runner: CliRunner, tmp_path: Path, content: str | None, message: str
+) -> None:
+    patch = tmp_path / "fix.patch"
+    if content is not None:
+        patch.write_text(content)
+    result = runner.invoke(cli, ["verify", BUGGY, "--patch", str(patch)])
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_unreachable_docker_says_how_to_start_it(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("TRUTH_DOCKER_HOST", f"unix://{tmp_path}/no-docker.sock")
+    result = runner.invoke(cli, ["verify", BUGGY, "--patch", str(DATA / "right.patch")])
+    assert result.exit_code == 2
+    assert "Docker engine not reachable" in result.stderr
+    assert "dockerd" in result.stderr
+
+
+@pytest.mark.docker
+def test_sandbox_build_prints_the_existing_tag(runner: CliRunner, sandbox_image: str) -> None:
+    result = runner.invoke(cli, ["sandbox", "build"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == sandbox_image
+
+
+@pytest.mark.docker
+def test_doctor_reports_each_failure_with_a_fix(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, sandbox_image: str
+) -> None:
+    monkeypatch.setenv("TRUTH_REDIS_URL", "redis://127.0.0.1:1/0")
+    result = runner.invoke(cli, ["doctor"])
+    assert result.exit_code == 1
+    lines = {line.split()[1]: line for line in result.stdout.splitlines()}
+    assert lines["docker"].startswith("OK")
+    assert lines["sandbox"].startswith("OK") and sandbox_image in lines["sandbox"]
+    assert lines["redis"].startswith("FAIL") and "start redis-server" in lines["redis"]
+    assert lines["database"].startswith("OK")
+
+
+@pytest.mark.docker
+@pytest.mark.services
+def test_doctor_all_ok_exits_0(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, redis_url: str, sandbox_image: str
+) -> None:
+    monkeypatch.setenv("TRUTH_REDIS_URL", redis_url)
+    result = runner.invoke(cli, ["doctor"])
+    assert result.exit_code == 0, result.stdout
+    assert all(line.startswith("OK") for line in result.stdout.splitlines())
