@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -105,7 +106,9 @@ def main() -> None:
     sandbox = Sandbox(client, image, SandboxLimits(wall_seconds=60))
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        repos = {"sample": SAMPLE, "slow_import": slow_import_repo(Path(tmp) / "slow")}
+        # Copied out of the project so its pytest config and conftest do not apply.
+        sample = Path(shutil.copytree(SAMPLE, Path(tmp) / "sample"))
+        repos = {"sample": sample, "slow_import": slow_import_repo(Path(tmp) / "slow")}
         for name, repo in repos.items():
             snapshot = RepoSnapshot.from_path(repo)
             bare = median_of(args.repeat, lambda repo=repo: bare_pytest(repo))
