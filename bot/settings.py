@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     model_api_base: str | None = Field(
         default=None, description="OpenAI-compatible endpoint for TRUTH_MODEL (e.g. a local server)"
     )
+    model_api_key: SecretStr | None = Field(
+        default=None, description="key for that endpoint; unset: the provider's own variable"
+    )
 
     sandbox_image: str | None = None
     sandbox_memory_mb: int = 1024

@@ -109,7 +109,7 @@ def finish_session(
     tokens_out: int = 0,
     cost_usd: float = 0.0,
 ) -> FixSession:
-    """Close a session with its verdict, winner and the model usage it cost."""
+    """Close a session with its verdict, winner and the session's total model usage."""
     status = SessionStatus(status)
     if status is SessionStatus.RUNNING:
         raise ValueError("finish_session needs a final status, not 'running'")
@@ -117,9 +117,9 @@ def finish_session(
     record.status = status.value
     record.message = message
     record.winner_candidate_id = winner_candidate_id
-    record.tokens_in += tokens_in
-    record.tokens_out += tokens_out
-    record.cost_usd += cost_usd
+    record.tokens_in = tokens_in
+    record.tokens_out = tokens_out
+    record.cost_usd = cost_usd
     record.updated_at = utcnow()
     session.add(record)
     session.flush()

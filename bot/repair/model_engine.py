@@ -246,5 +246,6 @@ def build_model_engine(settings: Settings, usage: Usage) -> ModelEngine | None:
         fallback if fallback != primary else None,
         timeout=settings.model_timeout_seconds,
         usage=usage,
-        api_base=getattr(settings, "model_api_base", None),
+        api_base=settings.model_api_base,
+        api_key=settings.model_api_key.get_secret_value() if settings.model_api_key else None,
     )

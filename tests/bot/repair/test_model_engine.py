@@ -270,3 +270,30 @@ def test_build_model_engine_follows_the_settings(
         usage,
     )
     assert only_fallback is not None and only_fallback.models == [FALLBACK]
+    local = build_model_engine(
+        Settings(
+            state_dir=tmp_path,
+            model="openai/llama3",
+            model_api_base="http://localhost:11434/v1",
+            model_api_key="sk-local-secret",  # type: ignore[arg-type]
+        ),
+        usage,
+    )
+    assert local is not None and local.api_base == "http://localhost:11434/v1"
+    assert "sk-local-secret" not in repr(local)
+
+
+def test_the_configured_key_and_base_reach_the_provider(
+    model_provider: FakeModelProvider, ctx: RepairContext, tmp_path: Path
+) -> None:
+    settings = Settings(
+        state_dir=tmp_path,
+        model=PRIMARY,
+        model_api_base=model_provider.api_base,
+        model_api_key=model_provider.api_key,  # type: ignore[arg-type]
+    )
+    engine = build_model_engine(settings, Usage())
+    assert engine is not None
+    model_provider.script("gpt-4o-mini", _good_answer())
+    assert len(list(engine.propose(ctx, limit=3))) == 2
+    assert model_provider.headers[0]["authorization"] == f"Bearer {model_provider.api_key}"
