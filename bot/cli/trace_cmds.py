@@ -33,14 +33,16 @@ def trace(
 ) -> None:
     """Rebuild, judge and seal the trace of commits BASE..HEAD in the repository at PATH."""
     from bot.traces.gitlog import GitError
-    from bot.traces.local_source import reconstruct_local
+    from bot.traces.local_source import CommitTests, reconstruct_local
     from bot.traces.rationale import structure
+    from bot.traces.schema import Validation
     from bot.traces.service import judge_and_seal
 
     try:
         settings = load_settings()
         structurer = partial(structure, model=settings.model, api_base=settings.model_api_base)
-        tests, validation = {}, None
+        tests: dict[str, CommitTests] = {}
+        validation: Validation | None = None
         if run_tests:
             from bot.traces.validate import run_commit_tests
 

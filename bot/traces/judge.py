@@ -288,5 +288,7 @@ def judge_trace(
             failures.append(f"{candidate}: {type(exc).__name__}: {str(exc)[:200]}")
     verdict = builtin_judge(trace)
     if failures:
-        verdict.feedback_summary += " Model judge unavailable (" + "; ".join(failures) + ")."
+        verdict.feedback_summary = verdict.feedback_summary.replace(
+            "judge (no model configured).", "judge."
+        ) + (" Model judge unavailable (" + "; ".join(failures) + ").")
     return verdict
