@@ -143,7 +143,7 @@ def fix(path: Path, test_command: str | None, candidates: int | None, as_json: b
     from bot.pipeline import build_deps, repo_root_of, run_fix
     from runner.errors import RunnerError
 
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)
     root = repo_root_of(path)
     if not root.is_dir():
         err.print(f"[red]{path} is not a directory.[/] Give the path of a repository checkout.")
