@@ -15,6 +15,7 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
 command -v git >/dev/null || missing+=(git)
+command -v patch >/dev/null || missing+=(patch)
 # Chromium is only needed for browser tests of the dashboard: TRUTH_BOOTSTRAP_BROWSER=1.
 if [ "${TRUTH_BOOTSTRAP_BROWSER:-0}" = "1" ]; then
   command -v chromium >/dev/null || missing+=(chromium)
