@@ -1,0 +1,107 @@
+"""The sandbox's pure helpers, and its guarantees on a real engine: cleanup, limits, streams."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import docker
+import pytest
+
+from runner.limits import SandboxLimits
+from runner.results import RunEnd
+from runner.sandbox import JUNIT_PATH, LABEL, Sandbox, parse_trailer, with_junit
+from runner.snapshot import RepoSnapshot
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "runner"
+
+
+def test_junit_flag_is_added_only_to_pytest_commands() -> None:
+    assert with_junit(None).endswith(f"--junitxml={JUNIT_PATH}")
+    assert with_junit("pytest tests/a.py -k x").startswith(
+        "pytest tests/a.py -k x -o junit_family=xunit1"
+    )
+    assert with_junit("pytest --junitxml=r.xml") == "pytest --junitxml=r.xml"
+    assert with_junit("make test") == "make test"
+
+
+def test_trailer_parsing_rejects_mangled_reports() -> None:
+    trailer = parse_trailer(b"\n1 applied git-apply\nPGE+\n-\n")
+    assert trailer is not None
+    assert (trailer.exit_code, trailer.patch_status, trailer.strategy, trailer.junit) == (
+        1,
+        "applied",
+        "git-apply",
+        b"<a>",
+    )
+    assert parse_trailer(b"\nnonsense\n") is None
+    assert parse_trailer(b"\nx applied -\n-\n-\n") is None
+
+
+@pytest.fixture
+def label(docker_client: docker.DockerClient):  # type: ignore[no-untyped-def]
+    value = uuid.uuid4().hex
+    yield value
+    left = docker_client.containers.list(all=True, filters={"label": f"{LABEL}.test={value}"})
+    assert left == [], f"containers left behind: {left}"
+
+
+@pytest.mark.docker
+def test_container_is_removed_when_the_runner_itself_fails(
+    docker_client: docker.DockerClient, sandbox_image: str, label: str
+) -> None:
+    class Crashing(Sandbox):
+        def _stream(self, *args: object) -> bool:
+            raise RuntimeError("runner bug while streaming")
+
+    sandbox = Crashing(
+        docker_client, sandbox_image, SandboxLimits(), labels={f"{LABEL}.test": label}
+    )
+    with pytest.raises(RuntimeError, match="runner bug"):
+        sandbox.run(RepoSnapshot.from_path(DATA / "buggy"))
+
+
+@pytest.mark.docker
+def test_missing_image_is_an_error_result_not_a_crash(
+    docker_client: docker.DockerClient, label: str
+) -> None:
+    sandbox = Sandbox(
+        docker_client, "truth-sandbox:missing", SandboxLimits(), labels={f"{LABEL}.test": label}
+    )
+    result = sandbox.run(RepoSnapshot.from_path(DATA / "buggy"))
+    assert result.end is RunEnd.ERROR
+    assert "sandbox run failed" in result.reason
+
+
+@pytest.mark.docker
+def test_non_pytest_command_is_judged_by_exit_code_and_stderr_is_capped(
+    docker_client: docker.DockerClient, sandbox_image: str, label: str
+) -> None:
+    limits = SandboxLimits(output_bytes=1000, wall_seconds=20)
+    sandbox = Sandbox(docker_client, sandbox_image, limits, labels={f"{LABEL}.test": label})
+    command = (
+        "python -c \"import sys, calc; sys.stderr.write('e' * 5000); assert calc.add(2, 3) == 5\""
+    )
+    result = sandbox.run(RepoSnapshot.from_path(DATA / "buggy"), command)
+    assert result.end is RunEnd.EXITED
+    assert result.exit_code == 1
+    assert result.tests == {}
+    assert result.stderr_truncated and result.stderr.startswith("e" * 1000)
+    assert "more bytes not kept" in result.stderr
+
+
+@pytest.mark.docker
+def test_repeated_runs_do_not_leak_descriptors(
+    docker_client: docker.DockerClient, sandbox_image: str, label: str
+) -> None:
+    sandbox = Sandbox(
+        docker_client, sandbox_image, SandboxLimits(wall_seconds=1), labels={f"{LABEL}.test": label}
+    )
+    snapshot = RepoSnapshot.from_path(DATA / "buggy")
+    for _ in range(12):  # fill the client's connection pool first
+        sandbox.run(snapshot, "true")
+    before = len(os.listdir("/proc/self/fd"))
+    ends = [sandbox.run(snapshot, "sleep 5" if i % 2 else "true").end for i in range(10)]
+    assert ends.count(RunEnd.TIMEOUT) == 5 and ends.count(RunEnd.EXITED) == 5
+    assert len(os.listdir("/proc/self/fd")) <= before + 1
