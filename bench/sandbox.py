@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -81,6 +82,8 @@ def bare_pytest(repo: Path) -> None:
         cwd=repo,
         capture_output=True,
         check=False,
+        # Bare pytest: the project's dev plugins (asyncio, playwright, ...) are not under test.
+        env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
     )
     if done.returncode not in (0, 1):  # 1 = the sample repo's deliberate failure
         raise SystemExit(f"bare pytest could not run in {repo}:\n{done.stdout.decode()[-2000:]}")
