@@ -121,7 +121,7 @@ def snapshot_validator(settings: Settings, read_blob: Callable[[str, str], bytes
             return Validation(
                 status="skipped", tests_passed=None,
                 reason="no repo.snapshot artifact: upload a tar.gz of the tree at head to "
-                "/v1/traces/{id}/artifacts and reference it in repo.snapshot",
+                "/v1/artifacts and reference it in repo.snapshot",
             )  # fmt: skip
         command = trace.repo.test_command or "python -m pytest -q"
         try:

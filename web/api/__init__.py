@@ -61,9 +61,9 @@ def routes(
         Route("/v1/traces", auth(api.list), methods=["GET"]),
         Route("/v1/traces/{trace_id}", auth(api.get), methods=["GET"]),
         Route("/v1/traces/{trace_id}/chunks", auth(api.chunk), methods=["POST"]),
-        Route("/v1/traces/{trace_id}/artifacts", auth(api.artifact), methods=["POST"]),
         Route("/v1/traces/{trace_id}/finalize", auth(api.finalize), methods=["POST"]),
         Route("/v1/traces/{trace_id}/export", auth(api.export), methods=["GET"]),
+        Route("/v1/artifacts", auth(api.artifact), methods=["POST"]),
         Route("/v1/keys", api.keys, methods=["GET"]),
         Route("/openapi.json", openapi_endpoint, methods=["GET"]),
     ]

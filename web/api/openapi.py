@@ -86,10 +86,10 @@ def _paths() -> dict[str, Any]:
                               **errors},
             }
         },
-        "/v1/traces/{trace_id}/artifacts": {
+        "/v1/artifacts": {
             "post": {
-                "summary": "Store a large output by SHA-256; reference the answer from events",
-                "parameters": [TRACE_ID],
+                "summary": "Store a large output (or repo.snapshot tar.gz) by SHA-256; "
+                "reference the answer from events or the trace header",
                 "requestBody": {"required": True, "content": {"*/*": {}}},
                 "responses": {"201": _json(_ref("ArtifactRef"), "Stored"), **errors},
             }
