@@ -349,3 +349,22 @@ class Sandbox:
                 wrapped.close()
             with contextlib.suppress(OSError):
                 sock.close()
+
+
+def reap_leftovers(
+    client: docker.DockerClient,
+    older_than_seconds: float = 3600.0,
+    labels: dict[str, str] | None = None,
+) -> int:
+    """Remove Truth Engine containers left by a killed worker; only old ones, so that other
+    workers' live runs are never touched. Returns how many were removed."""
+    wanted = [f"{k}={v}" for k, v in {LABEL: "1", **(labels or {})}.items()]
+    removed = 0
+    now = time.time()
+    for summary in client.api.containers(all=True, filters={"label": wanted}):
+        if now - float(summary.get("Created", now)) < older_than_seconds:
+            continue
+        with contextlib.suppress(NotFound, APIError):
+            client.api.remove_container(summary["Id"], force=True)
+            removed += 1
+    return removed

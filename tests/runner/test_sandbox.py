@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 
 from runner.limits import SandboxLimits
 from runner.results import RunEnd
-from runner.sandbox import JUNIT_PATH, LABEL, Sandbox, parse_trailer, with_junit
+from runner.sandbox import JUNIT_PATH, LABEL, Sandbox, parse_trailer, reap_leftovers, with_junit
 from runner.snapshot import RepoSnapshot
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "runner"
@@ -105,3 +106,18 @@ def test_repeated_runs_do_not_leak_descriptors(
     ends = [sandbox.run(snapshot, "sleep 5" if i % 2 else "true").end for i in range(10)]
     assert ends.count(RunEnd.TIMEOUT) == 5 and ends.count(RunEnd.EXITED) == 5
     assert len(os.listdir("/proc/self/fd")) <= before + 1
+
+
+@pytest.mark.docker
+def test_reaper_removes_only_old_leftovers(
+    docker_client: docker.DockerClient, sandbox_image: str
+) -> None:
+    mine = {f"{LABEL}.test": uuid.uuid4().hex}
+    leftover = docker_client.containers.create(sandbox_image, "true", labels={LABEL: "1", **mine})
+    try:
+        assert reap_leftovers(docker_client, older_than_seconds=3600, labels=mine) == 0
+        assert reap_leftovers(docker_client, older_than_seconds=0, labels=mine) == 1
+        assert docker_client.containers.list(all=True, filters={"id": leftover.id}) == []
+    finally:
+        with contextlib.suppress(docker.errors.NotFound):
+            leftover.remove(force=True)
