@@ -30,6 +30,8 @@ from db.sessions import (
 )
 from runner.results import RunResult
 
+CONSOLE_SEQ_ATTEMPTS = 20
+
 
 class UnknownSessionError(LookupError):
     """No fix session has this id; it may have expired or the id is mistyped."""
@@ -128,13 +130,22 @@ def finish_session(
 
 def add_console_line(session: Session, session_id: str, stage: str, message: str) -> int:
     """Append a line to the session's live console and return its sequence number (from 1)."""
-    last = session.exec(
-        select(func.max(ConsoleLine.seq)).where(ConsoleLine.session_id == session_id)
-    ).one()
-    seq = (last or 0) + 1
-    session.add(ConsoleLine(session_id=session_id, seq=seq, stage=stage, message=message))
-    session.flush()
-    return seq
+    for _ in range(CONSOLE_SEQ_ATTEMPTS):
+        last = session.exec(
+            select(func.max(ConsoleLine.seq)).where(ConsoleLine.session_id == session_id)
+        ).one()
+        seq = (last or 0) + 1
+        try:
+            # Parallel candidate runs log at once; a lost race on the unique seq just retries.
+            with session.begin_nested():
+                session.add(
+                    ConsoleLine(session_id=session_id, seq=seq, stage=stage, message=message)
+                )
+            return seq
+        except IntegrityError:
+            if session.get(FixSession, session_id) is None:
+                raise
+    raise RuntimeError(f"could not number a console line for session {session_id} in time")
 
 
 def console_lines(session: Session, session_id: str, after_seq: int = 0) -> list[ConsoleLine]:

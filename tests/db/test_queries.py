@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -148,6 +149,24 @@ def test_console_lines_are_numbered_per_session_and_streamable(db_engine: Engine
     with session_scope(db_engine) as db:
         newer = queries.console_lines(db, first, after_seq=1)
     assert [(line.seq, line.message) for line in newer] == [(2, "Reproducing in sandbox…")]
+
+
+def test_console_lines_from_parallel_writers_get_distinct_numbers(db_engine: Engine) -> None:
+    with session_scope(db_engine) as db:
+        session_id = queries.create_session(db).id
+
+    def write(worker: int) -> list[int]:
+        seqs = []
+        for line in range(5):
+            with session_scope(db_engine) as db:
+                seqs.append(
+                    queries.add_console_line(db, session_id, "candidate", f"{worker}.{line}")
+                )
+        return seqs
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        numbers = [seq for seqs in pool.map(write, range(4)) for seq in seqs]
+    assert sorted(numbers) == list(range(1, 21))
 
 
 def test_list_sessions_filters_and_pages_newest_first(db_engine: Engine) -> None:
