@@ -2,8 +2,10 @@
 
 from sqlmodel import SQLModel
 
-import db.github  # noqa: F401  (GitHub App installations)
-import db.sessions  # noqa: F401  (fix sessions, cache, console, quota)
-import db.traces  # noqa: F401  (telemetry traces, ingested events/chunks, API tokens)
+# Imported for their tables: github (installations), sessions (fix sessions, cache, console,
+# quota), traces (telemetry traces, ingested chunks, API tokens).
+from db import github, sessions, traces
 
 metadata = SQLModel.metadata
+
+__all__ = ["github", "metadata", "sessions", "traces"]
