@@ -31,6 +31,7 @@ from bot.pipeline_types import (
 )
 from bot.repair.base import RepairContext, RepairEngine
 from bot.repair.fix_cache import remember_fix
+from bot.reproduce import model_engine_of, reproduce_from_log
 from bot.search import CandidateStream, ScreenedCandidate, pick_winner
 from bot.sessions import SessionRecorder
 from bot.settings import Settings
@@ -71,6 +72,35 @@ def ci_failing_tests(request: FixRequest) -> list[str]:
         return []
     parsed = parse_failures(request.failure_log, repo_root=request.repo_root)
     return sorted({f.test_id for f in parsed if f.test_id})
+
+
+def _reproduce_unnamed_failure(
+    run: _Run, snapshot: RepoSnapshot, sandbox: Sandbox, command: str
+) -> tuple[str, RunResult] | None:
+    """CI failed but named no test and the suite passes here: ask the model for a test."""
+    model = model_engine_of(run.engines)
+    log_text = run.request.failure_log or ""
+    if model is None:
+        return None
+    run.say("reproducing", "CI's log names no test: asking the model for a reproduction test…")
+    failures = parse_failures(log_text, repo_root=run.request.repo_root)
+    for failure in failures:
+        failure.category = categorize(failure)
+    ctx = RepairContext(
+        repo_root=run.request.repo_root,
+        failures=failures,
+        test_command=command,
+        category=failures[0].category if failures else Category.UNKNOWN,
+        signature="",
+    )
+    reproduced = reproduce_from_log(model, ctx, log_text, snapshot, sandbox, command)
+    run.say(
+        "reproducing",
+        "The reproduction test fails on the unpatched code; it joins every candidate's run."
+        if reproduced
+        else "No usable reproduction test (none was written, or it did not fail).",
+    )
+    return reproduced
 
 
 def _failures_from(baseline: RunResult, request: FixRequest) -> list[Failure]:
@@ -208,6 +238,12 @@ def _steps(run: _Run, command: str) -> FixOutcome:
     run.say("reproducing", "Reproducing in sandbox…")
     baseline = sandbox.run(snapshot, command)
     run.recorder.run(None, baseline)
+    base_patch = ""
+    if baseline.passed and request.failure_log and not ci_failing_tests(request):
+        reproduced = _reproduce_unnamed_failure(run, snapshot, sandbox, command)
+        if reproduced is not None:
+            base_patch, baseline = reproduced
+            run.recorder.run("reproduction", baseline)
     if baseline.passed:
         why = "The tests pass in a clean sandbox, so there is nothing to fix" + (
             " (the CI failure looks flaky or infrastructure-related)."
@@ -253,7 +289,7 @@ def _steps(run: _Run, command: str) -> FixOutcome:
     )
     run.recorder.classify(ctx, first)
 
-    results = _search(run, ctx, snapshot, sandbox, baseline, command)
+    results = _search(run, ctx, snapshot, sandbox, baseline, command, base_patch)
     winner = pick_winner(results)
     if winner is None:
         tried = len(results)
@@ -280,6 +316,7 @@ def _search(
     sandbox: Sandbox,
     baseline: RunResult,
     command: str,
+    base_patch: str = "",
 ) -> list[CandidateResult]:
     """Verify candidates batch by batch until one is verified or the budget is spent."""
     request, settings = run.request, run.deps.settings
@@ -311,7 +348,8 @@ def _search(
         checked = verify_many(
             sandbox,
             snapshot,
-            [c.patch.diff for c in runnable],
+            # A reproduction test written from the log is part of every candidate's tree.
+            [base_patch + c.patch.diff for c in runnable],
             command,
             baseline=baseline,
             target_tests=ctx.failing_tests or None,
@@ -321,7 +359,7 @@ def _search(
             verifications[candidate.id] = verification
             if verification.patched is not None:
                 run.recorder.run(candidate.id, verification.patched)
-            run.prove(candidate.id, verification, candidate.patch.diff)
+            run.prove(candidate.id, verification, base_patch + candidate.patch.diff)
             result = _candidate_result(candidate, verification)
             run.say("candidate", _describe(result), candidate_id=candidate.id, status=result.status)
         if any(v.verified for v in verifications.values()):
