@@ -127,6 +127,10 @@ def main() -> None:
             )
 
         snapshot = RepoSnapshot.from_path(SAMPLE)
+        # The engine's own cost: a sandboxed `true`, with no Python at all.
+        figures["container_floor_ms"] = round(
+            median_of(args.repeat, lambda: sandbox.run(snapshot, "true")), 1
+        )
         baseline = sandbox.run(snapshot, COMMAND)
         patches = [RIGHT_PATCH] * 8
         one = median_of(
