@@ -5,22 +5,15 @@ Shared by `truth fix` and the GitHub worker; both hand it a FixRequest and a pro
 
 from __future__ import annotations
 
-import json
 import time
-import uuid
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy.engine import Engine
 
 from bot.analysis.categorize import categorize
 from bot.analysis.failures import Category, Failure
 from bot.analysis.libraries import detect_libraries
 from bot.analysis.logs import parse_failures
 from bot.analysis.signature import signature
-from bot.engines import build_engines
+from bot.pipeline_session import PipelineDeps, SessionRun, candidate_result, describe
 from bot.pipeline_types import (
     CandidateResult,
     FixOutcome,
@@ -29,15 +22,12 @@ from bot.pipeline_types import (
     ProgressEvent,
     ProgressSink,
 )
-from bot.repair.base import RepairContext, RepairEngine
+from bot.repair.base import RepairContext
 from bot.repair.fix_cache import remember_fix
 from bot.reproduce import model_engine_of, reproduce_from_log
 from bot.search import CandidateStream, ScreenedCandidate, pick_winner
-from bot.sessions import SessionRecorder
 from bot.settings import Settings
-from bot.usage import Usage
 from runner.deps import dependency_spec
-from runner.proof import write_proof
 from runner.results import RunResult, Verification
 from runner.sandbox import Sandbox
 from runner.snapshot import RepoSnapshot
@@ -46,17 +36,6 @@ from runner.verify import verify_many
 DEFAULT_TEST_COMMAND = "python -m pytest -q"
 MAX_CANDIDATES = 40
 SEARCH_TIME_BUDGET_S = 300.0
-
-
-@dataclass
-class PipelineDeps:
-    """Everything the pipeline talks to, built once per process and passed in."""
-
-    settings: Settings
-    sandbox: Sandbox
-    db: Engine
-    # None: the configured engines, built per session so model usage is counted per session.
-    engines: Sequence[RepairEngine] | None = None
 
 
 def test_command_for(request: FixRequest) -> str:
@@ -75,7 +54,7 @@ def ci_failing_tests(request: FixRequest) -> list[str]:
 
 
 def _reproduce_unnamed_failure(
-    run: _Run, snapshot: RepoSnapshot, sandbox: Sandbox, command: str
+    run: SessionRun, snapshot: RepoSnapshot, sandbox: Sandbox, command: str
 ) -> tuple[str, RunResult] | None:
     """CI failed but named no test and the suite passes here: ask the model for a test."""
     model = model_engine_of(run.engines)
@@ -117,104 +96,9 @@ def _failures_from(baseline: RunResult, request: FixRequest) -> list[Failure]:
     return failures
 
 
-def _candidate_result(
-    candidate: ScreenedCandidate, verification: Verification | None
-) -> CandidateResult:
-    patch = candidate.patch
-    if verification is None:
-        return CandidateResult(
-            id=candidate.id,
-            engine="+".join(candidate.engines),
-            description=patch.description,
-            diff=patch.diff,
-            status="rejected",
-            reason=candidate.rejected_reason,
-            duration_ms=0.0,
-            changed_lines=candidate.changed_lines,
-            votes=candidate.votes,
-        )
-    duration = verification.patched.duration_ms if verification.patched else 0.0
-    return CandidateResult(
-        id=candidate.id,
-        engine="+".join(candidate.engines),
-        description=patch.description,
-        diff=patch.diff,
-        status=verification.verdict.value,
-        reason=verification.reason,
-        duration_ms=duration,
-        changed_lines=candidate.changed_lines,
-        votes=candidate.votes,
-        verification=verification,
-    )
-
-
-def _describe(result: CandidateResult) -> str:
-    n = result.id.removeprefix("c")
-    if result.status == "verified":
-        return f"Candidate {n}: PASSED ({result.duration_ms:.0f} ms) [{result.engine}]"
-    reason = result.reason if len(result.reason) <= 90 else result.reason[:87] + "…"
-    return f"Candidate {n}: {result.status.upper()} ({reason}) [{result.engine}]"
-
-
-class _Run:
-    """One session's mutable state; keeps run_fix itself a readable sequence of steps."""
-
-    def __init__(self, request: FixRequest, deps: PipelineDeps, progress: ProgressSink) -> None:
-        self.request = request
-        self.deps = deps
-        self.session_id = uuid.uuid4().hex[:16]
-        self.recorder = SessionRecorder(deps.db, self.session_id)
-        self._progress = progress
-        self.proof_dir = deps.settings.state_dir / "proofs" / self.session_id
-        self.usage = Usage()
-        self.engines = (
-            deps.engines
-            if deps.engines is not None
-            else build_engines(deps.settings, deps.db, self.usage, request.repository)
-        )
-
-    def prove(self, candidate_id: str, verification: Verification, diff: str) -> tuple[Path, Path]:
-        json_path, text_path = write_proof(verification, self.proof_dir, candidate_id, patch=diff)
-        self.recorder.proof(candidate_id, json.loads(json_path.read_text()), str(text_path))
-        return json_path, text_path
-
-    def say(self, stage: str, message: str, **data: Any) -> None:
-        event = ProgressEvent(stage=stage, message=message, data=data)
-        self.recorder.console(event)
-        self._progress(event)
-
-    def outcome(
-        self,
-        status: FixStatus,
-        message: str,
-        baseline: RunResult | None,
-        results: list[CandidateResult],
-        failures: list[Failure],
-        libraries: dict[str, str | None],
-        winner: CandidateResult | None = None,
-    ) -> FixOutcome:
-        outcome = FixOutcome(
-            status=status,
-            session_id=self.session_id,
-            message=message,
-            baseline=baseline,
-            candidates=results,
-            winner=winner,
-            failures=[asdict(f) for f in failures],
-            libraries=libraries,
-        )
-        if winner is not None:
-            outcome.proof_json_path = self.proof_dir / f"{winner.id}.json"
-            outcome.proof_text_path = self.proof_dir / f"{winner.id}.txt"
-            outcome.patch_path = self.proof_dir / f"{winner.id}.patch"
-        self.recorder.finish(outcome, self.usage)
-        self.say("done", message, status=status.value)
-        return outcome
-
-
 def run_fix(request: FixRequest, deps: PipelineDeps, progress: ProgressSink) -> FixOutcome:
     """Run one whole fix session and return its outcome; every step is reported to `progress`."""
-    run = _Run(request, deps, progress)
+    run = SessionRun(request, deps, progress)
     command = test_command_for(request)
     run.recorder.start(request, command)
     try:
@@ -225,7 +109,7 @@ def run_fix(request: FixRequest, deps: PipelineDeps, progress: ProgressSink) -> 
         raise
 
 
-def _steps(run: _Run, command: str) -> FixOutcome:
+def _steps(run: SessionRun, command: str) -> FixOutcome:
     request, deps = run.request, run.deps
     run.say("analyzing", "Analyzing failure…")
     libraries = detect_libraries(request.repo_root)
@@ -310,7 +194,7 @@ def _steps(run: _Run, command: str) -> FixOutcome:
 
 
 def _search(
-    run: _Run,
+    run: SessionRun,
     ctx: RepairContext,
     snapshot: RepoSnapshot,
     sandbox: Sandbox,
@@ -360,13 +244,13 @@ def _search(
             if verification.patched is not None:
                 run.recorder.run(candidate.id, verification.patched)
             run.prove(candidate.id, verification, base_patch + candidate.patch.diff)
-            result = _candidate_result(candidate, verification)
-            run.say("candidate", _describe(result), candidate_id=candidate.id, status=result.status)
+            result = candidate_result(candidate, verification)
+            run.say("candidate", describe(result), candidate_id=candidate.id, status=result.status)
         if any(v.verified for v in verifications.values()):
             break
     for error in stream.engine_errors:
         run.say("generating", f"Engine error (skipped): {error}")
-    results = [_candidate_result(c, verifications.get(c.id)) for c in screened]
+    results = [candidate_result(c, verifications.get(c.id)) for c in screened]
     run.recorder.candidates(results)
     return results
 
