@@ -1,0 +1,1 @@
+"""Splitting arithmetic expressions into tokens."""
