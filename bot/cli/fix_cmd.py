@@ -22,6 +22,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.syntax import Syntax
 
 from bot.pipeline_types import FixOutcome, FixRequest, FixStatus, ProgressEvent
@@ -106,26 +107,28 @@ class TerminalProgress:
             style = "bold green"
         elif event.stage == "candidate":
             style = "yellow"
-        self._console.print(f"• {event.message}", style=style, highlight=False)
-        self._status.update(event.message)
+        self._console.print(f"• {event.message}", style=style, highlight=False, markup=False)
+        self._status.update(escape(event.message))
 
 
-def _print_summary(console: Console, outcome: FixOutcome) -> None:
+def _print_summary(console: Console, outcome: FixOutcome, root: Path) -> None:
     winner = outcome.winner
     if winner is not None:
         console.rule("[bold green]Verified fix")
         console.print(Syntax(winner.diff, "diff", background_color="default"))
         console.print(f"Proof: {outcome.proof_text_path}  (JSON: {outcome.proof_json_path})")
-        console.print(f"Apply it with:  git apply {outcome.patch_path}")
+        console.print(f"Apply it with:  git -C {root} apply {outcome.patch_path}", markup=False)
     elif outcome.status is FixStatus.NO_FIX:
         console.rule("[bold yellow]No verified fix")
         rows = [f"  {c.id}  {c.engine:<8} {c.status:<14} {c.reason}" for c in outcome.candidates]
-        console.print("\n".join(rows) or "  (no candidates)", highlight=False)
+        console.print("\n".join(rows) or "  (no candidates)", highlight=False, markup=False)
         console.print(
             "Next: configure a model (TRUTH_MODEL) for harder bugs, or narrow the failing test "
             "with --test."
         )
-    console.print(f"{outcome.message}\nSession: {outcome.session_id}", highlight=False)
+    console.print(
+        f"{outcome.message}\nSession: {outcome.session_id}", highlight=False, markup=False
+    )
 
 
 @click.command()
@@ -170,5 +173,5 @@ def fix(path: Path, test_command: str | None, candidates: int | None, as_json: b
     if as_json:
         click.echo(json.dumps(outcome_json(outcome), indent=2))
     else:
-        _print_summary(Console(), outcome)
+        _print_summary(Console(), outcome, root)
     sys.exit(EXIT_CODES[outcome.status])
