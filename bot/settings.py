@@ -63,6 +63,7 @@ class Settings(BaseSettings):
     candidates: int = 3
     daily_verification_quota: int = 200
     max_sessions_per_pr: int = 5
+    max_sessions_per_head_sha: int = 2
     trace_retention_days: int = 90
 
     @model_validator(mode="after")

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 from arq import Retry
 from arq.connections import RedisSettings
-from githubkit.exception import RequestFailed, RequestTimeout
+from githubkit.exception import RequestError, RequestFailed, RequestTimeout
 
 from bot.handlers.commands import run_command
 from bot.handlers.fix_session import fix_failure
@@ -35,6 +35,9 @@ SEMAPHORE_KEY = "truth:running:{}"
 def _is_transient(exc: BaseException) -> bool:
     if isinstance(exc, RequestFailed):
         return exc.response.status_code >= 500 or exc.response.status_code in (403, 429)
+    if isinstance(exc, RequestError) and not isinstance(exc, RequestTimeout):
+        # githubkit wraps a dropped connection in RequestError; the cause is what matters.
+        return isinstance(exc.exc, httpx.TransportError | ConnectionError)
     return isinstance(exc, RequestTimeout | httpx.TransportError | ConnectionError)
 
 

@@ -48,7 +48,7 @@ async def load_repo_config(gh: Any, repository: str, head_sha: str) -> RepoConfi
 
 
 def _quota_problem(
-    ctx: dict[str, Any], installation_id: int, repository: str, pull_number: int
+    ctx: dict[str, Any], installation_id: int, repository: str, pull_number: int, head_sha: str
 ) -> str | None:
     from db.engine import session_scope
     from db.github import sessions_for_pull, sessions_today
@@ -57,6 +57,7 @@ def _quota_problem(
     with session_scope(ctx["db"]) as session:
         today = sessions_today(session, installation_id)
         per_pr = sessions_for_pull(session, repository, pull_number)
+        per_head = sessions_for_pull(session, repository, pull_number, head_sha)
     if today >= settings.daily_verification_quota:
         return (
             f"this installation used its daily quota of {settings.daily_verification_quota} "
@@ -66,6 +67,13 @@ def _quota_problem(
         return (
             f"this pull request reached its cap of {settings.max_sessions_per_pr} fix "
             "sessions. Ask the app's operator to raise TRUTH_MAX_SESSIONS_PER_PR if needed."
+        )
+    if per_head >= settings.max_sessions_per_head_sha:
+        # Retrying the same commit rarely helps; a new push (a new head) gets fresh attempts.
+        return (
+            f"commit `{head_sha[:7]}` already had {per_head} fix sessions, the cap per commit "
+            f"({settings.max_sessions_per_head_sha}). Push a new commit to try again, or ask "
+            "the app's operator to raise TRUTH_MAX_SESSIONS_PER_HEAD_SHA."
         )
     return None
 
@@ -92,7 +100,9 @@ async def fix_failure(
     pull = (await gh.rest.pulls.async_get(owner, name, pull_number)).parsed_data
     if pull.state != "open" or pull.head.sha != head_sha:
         return f"skipped: {repository}#{pull_number} is no longer open at {head_sha[:7]}"
-    problem = await asyncio.to_thread(_quota_problem, ctx, installation_id, repository, pull_number)
+    problem = await asyncio.to_thread(
+        _quota_problem, ctx, installation_id, repository, pull_number, head_sha
+    )
     if problem:
         await upsert_status(
             gh,
