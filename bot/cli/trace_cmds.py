@@ -103,14 +103,15 @@ def trace_verify(file: Path, secret_env: str | None, public_key_file: Path | Non
     try:
         if public_key_file is not None:
             public_key = signing.parse_public_key(public_key_file.read_text())
-        elif secret is None:
+        else:
             key_file = signing.key_path(load_settings())
-            if not key_file.exists():
+            if key_file.exists():
+                public_key = signing.load_private_key(key_file).public_key()
+            elif secret is None:
                 _fail(
                     f"no key to verify with: {key_file} does not exist; pass --public-key "
                     "(from /v1/keys) or --secret-env"
                 )
-            public_key = signing.load_private_key(key_file).public_key()
     except (OSError, ValueError) as exc:
         _fail(f"cannot load the public key: {exc}")
     result = verify_document(document, secret=secret, public_key=public_key)

@@ -8,17 +8,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from bot.traces.redact import redact_tree
-from bot.traces.schema import (
-    CmdRun,
-    EventBase,
-    FileEdit,
-    Metrics,
-    Rationale,
-    RationaleNote,
-    TestRun,
-    Trace,
-    utc_now,
-)
+from bot.traces.schema import FileEdit, Metrics, Rationale, TestRun, Trace, new_id, utc_now
 
 RationaleStructurer = Callable[[str], tuple[Rationale, str]]
 
@@ -32,7 +22,9 @@ _LANGUAGES = {
 
 
 def language_of(path: str) -> str | None:
-    return _LANGUAGES.get(PurePosixPath(path).suffix.lower())
+    name = path.rpartition("/")[2]
+    stem, dot, suffix = name.rpartition(".")
+    return _LANGUAGES.get(f".{suffix.lower()}") if dot and stem else None
 
 
 def is_test_path(path: str) -> bool:
@@ -42,37 +34,53 @@ def is_test_path(path: str) -> bool:
 
 
 class EventLog:
-    """Hands out seq numbers in order, so a reconstructed trace has no gaps by construction."""
+    """Hands out seq numbers in order, so a reconstructed trace has no gaps by construction.
+    Events stay plain dicts until `assemble` validates the whole trace once (speed matters:
+    a long history has thousands of events)."""
 
     def __init__(self, server_time: float | None = None) -> None:
-        self.events: list[EventBase] = []
+        self.events: list[dict[str, Any]] = []
+        # One random prefix per log plus the seq keeps ids unique without a uuid per event.
+        self.id_prefix = new_id("evt")
         self.server_time = server_time if server_time is not None else time.time()
 
-    def _add(self, cls: type[EventBase], ts_client: float, payload: dict[str, Any]) -> Any:
-        event = cls(
-            seq=len(self.events), ts_client=ts_client, ts_server=self.server_time, **payload
-        )
+    def _add(self, kind: str, ts_client: float, payload: dict[str, Any]) -> dict[str, Any]:
+        seq = len(self.events)
+        event = {
+            "id": f"{self.id_prefix}-{seq}", "seq": seq, "ts_client": ts_client,
+            "ts_server": self.server_time, "type": kind, **payload,
+        }  # fmt: skip
         self.events.append(event)
         return event
 
-    def file_edit(self, ts_client: float, **payload: Any) -> FileEdit:
+    def file_edit(self, ts_client: float, **payload: Any) -> dict[str, Any]:
         payload.setdefault("language", language_of(payload["file_path"]))
-        return self._add(FileEdit, ts_client, payload)  # type: ignore[no-any-return]
+        return self._add("file_edit", ts_client, payload)
 
-    def cmd_run(self, ts_client: float, **payload: Any) -> CmdRun:
-        return self._add(CmdRun, ts_client, payload)  # type: ignore[no-any-return]
+    def cmd_run(self, ts_client: float, **payload: Any) -> dict[str, Any]:
+        return self._add("cmd_run", ts_client, payload)
 
-    def test_run(self, ts_client: float, **payload: Any) -> TestRun:
-        return self._add(TestRun, ts_client, payload)  # type: ignore[no-any-return]
+    def test_run(self, ts_client: float, **payload: Any) -> dict[str, Any]:
+        return self._add("test_run", ts_client, payload)
 
     def note(
         self, ts_client: float, text: str, structurer: RationaleStructurer, **payload: Any
-    ) -> RationaleNote | None:
+    ) -> dict[str, Any] | None:
         if not text.strip():
             return None
         structured, structured_by = structurer(text)
-        payload.update(structured=structured, structured_by=structured_by)
-        return self._add(RationaleNote, ts_client, payload)  # type: ignore[no-any-return]
+        payload.update(structured=structured.model_dump(), structured_by=structured_by)
+        return self._add("rationale_note", ts_client, payload)
+
+
+def assemble(document: dict[str, Any]) -> Trace:
+    """Redact a trace given as plain data, validate it once, and complete it."""
+    cleaned, count = redact_tree(document)
+    trace = Trace.model_validate(cleaned)
+    trace.metrics.redactions += count
+    trace.metrics = compute_metrics(trace)
+    trace.completed_at = trace.completed_at or utc_now()
+    return trace
 
 
 def redacted(trace: Trace) -> Trace:

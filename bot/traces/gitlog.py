@@ -68,9 +68,16 @@ def git_log_args(base: str, head: str) -> list[str]:
     ]
 
 
+def resolve_commits(repo: Path, *refs: str) -> list[str]:
+    """Full SHAs of `refs`, in one call; an unknown ref raises GitError naming it."""
+    for ref in refs:
+        if not ref or ref.startswith("-"):
+            raise GitError(f"{ref!r} is not a commit reference; pass a branch, tag or SHA")
+    out = git(repo, "rev-parse", *(f"{r}^{{commit}}" for r in refs))
+    return out.decode().split()
+
+
 def read_commits(repo: Path, base: str, head: str) -> list[CommitRecord]:
-    for ref in (base, head):
-        git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     raw = git(repo, *git_log_args(base, head)).decode("utf-8", "replace")
     return [parse_commit(piece) for piece in raw.split("\x1e")[1:]]
 

@@ -23,7 +23,9 @@ class VerifyResult:
 
 def seal(trace: Trace, secret: bytes, signer: Ed25519PrivateKey | None) -> Trace:
     """Return a copy of `trace` with `integrity` filled; call it last, after QA."""
-    sealed = trace.model_copy(update={"integrity": None})
+    # Re-validating applies every normalization (float rounding) that attribute assignment
+    # skipped, so the stored JSON parses back to exactly what was hashed.
+    sealed = Trace.model_validate(trace.model_dump(mode="json", exclude={"integrity"}))
     document = sealed.model_dump(mode="json")
     events = document["events"]
     hashes = chain.compute_chain(secret, sealed.trace_id, events)
@@ -100,6 +102,10 @@ def _verify_signed(
     signature = integrity.get("signature")
     if not isinstance(signature, dict):
         return VerifyResult(False, None, "trace is not signed; verify it with the secret instead")
+    # The signature block is outside what it signs, so its shape is checked exactly.
+    if set(signature) != {"algorithm", "key_id", "value"} or signature["algorithm"] != "ed25519":
+        return VerifyResult(False, None, "signature block altered: expected ed25519 with "
+                            "exactly algorithm, key_id and value")  # fmt: skip
     if signature.get("key_id") != signing.key_id(public_key):
         return VerifyResult(
             False,

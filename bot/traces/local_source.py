@@ -5,13 +5,14 @@ from __future__ import annotations
 import platform
 import sys
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.traces import gitlog
-from bot.traces.build import EventLog, RationaleStructurer, complete
+from bot.traces.build import EventLog, RationaleStructurer, assemble
 from bot.traces.rationale import structure
-from bot.traces.schema import Environment, Repo, Session, Task, Trace
+from bot.traces.schema import Trace
 
 
 @dataclass(frozen=True)
@@ -42,61 +43,55 @@ def reconstruct_local(
     the commit's test run when `tests` has one. Redacted and measured, not yet sealed."""
     structure_note = structurer or structure
     repo_path = repo_path.resolve()
-    commits = gitlog.read_commits(repo_path, base, head)
-    after = gitlog.blob_sha256(
-        repo_path, [f.after_oid for c in commits for f in c.files if f.after_oid]
-    )
-    log = EventLog(server_time)
-    for commit in commits:
-        when = float(commit.author_time)
-        log.note(
-            when,
-            commit.message,
-            structure_note,
+    base_sha, head_sha = gitlog.resolve_commits(repo_path, base, head)
+    commits = gitlog.read_commits(repo_path, base_sha, head_sha)
+    oids = [f.after_oid for c in commits for f in c.files if f.after_oid]
+    # git hashes the blobs while Python builds the events; the hashes are filled in at the end.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(gitlog.blob_sha256, repo_path, oids)
+        log = EventLog(server_time)
+        edits: list[tuple[dict[str, object], str | None]] = []
+        for commit in commits:
+            _add_commit(log, commit, structure_note, (tests or {}).get(commit.sha), edits)
+        after = pending.result()
+    for event, oid in edits:
+        event["buffer_hash_after"] = after.get(oid) if oid else None
+    last = commits[-1] if commits else None
+    return assemble({
+        "session": {"source": "local", "consent": consent, "actor": last.author if last else None},
+        "task": {"title": last.message.splitlines()[0] if last and last.message else ""},
+        "repo": {"name": repo_path.name, "base": base_sha, "head": head_sha},
+        "environment": {"os": platform.system(), "python": sys.version.split()[0]},
+        "events": log.events,
+    })  # fmt: skip
+
+
+def _add_commit(
+    log: EventLog,
+    commit: gitlog.CommitRecord,
+    structure_note: RationaleStructurer,
+    result: CommitTests | None,
+    edits: list[tuple[dict[str, object], str | None]],
+) -> None:
+    committed = float(commit.commit_time)
+    log.note(float(commit.author_time), commit.message, structure_note, commit=commit.sha,
+             source="commit_message", author=commit.author)  # fmt: skip
+    for change in commit.files:
+        event = log.file_edit(
+            committed,
             commit=commit.sha,
-            source="commit_message",
-            author=commit.author,
+            file_path=change.path,
+            change=change.change,
+            diff_unified=change.diff,
+            buffer_hash_after=None,
+            lines_added=change.lines_added,
+            lines_removed=change.lines_removed,
         )
-        for change in commit.files:
-            log.file_edit(
-                float(commit.commit_time),
-                commit=commit.sha,
-                file_path=change.path,
-                change=change.change,
-                diff_unified=change.diff,
-                buffer_hash_after=after.get(change.after_oid) if change.after_oid else None,
-                lines_added=change.lines_added,
-                lines_removed=change.lines_removed,
-            )
-        result = (tests or {}).get(commit.sha)
-        if result is not None:
-            log.cmd_run(
-                float(commit.commit_time),
-                commit=commit.sha,
-                cmd=result.command,
-                exit_code=result.exit_code,
-                duration_ms=result.duration_ms,
-                source=result.source,
-            )
-            log.test_run(
-                float(commit.commit_time),
-                commit=commit.sha,
-                num_passed=result.num_passed,
-                num_failed=result.num_failed,
-                num_skipped=result.num_skipped,
-                failed_tests=result.failed_tests,
-                duration_ms=result.duration_ms,
-                source=result.source,
-            )
-    head_sha = gitlog.git(repo_path, "rev-parse", head).decode().strip()
-    base_sha = gitlog.git(repo_path, "rev-parse", base).decode().strip()
-    trace = Trace(
-        session=Session(
-            source="local", consent=consent, actor=commits[-1].author if commits else None
-        ),
-        task=Task(title=commits[-1].message.splitlines()[0] if commits else ""),
-        repo=Repo(name=repo_path.name, base=base_sha, head=head_sha),
-        environment=Environment(os=platform.system(), python=sys.version.split()[0]),
-        events=log.events,  # type: ignore[arg-type]
-    )
-    return complete(trace)
+        edits.append((event, change.after_oid))
+    if result is not None:
+        log.cmd_run(committed, commit=commit.sha, cmd=result.command, exit_code=result.exit_code,
+                    duration_ms=result.duration_ms, source=result.source)  # fmt: skip
+        log.test_run(committed, commit=commit.sha, num_passed=result.num_passed,
+                     num_failed=result.num_failed, num_skipped=result.num_skipped,
+                     failed_tests=result.failed_tests, duration_ms=result.duration_ms,
+                     source=result.source)  # fmt: skip

@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 TRACE_VERSION = "1.0"
 SCHEMA_ID = "https://truth-engine.dev/schemas/trace-v1.schema.json"
@@ -22,6 +22,16 @@ RUBRIC_WEIGHTS: dict[str, int] = {
     "reproducibility": 10,
     "safety_hygiene": 10,
 }
+
+
+def _to_millis(value: float) -> float:
+    return round(value, 3)
+
+
+# Every float in a trace is rounded to 3 decimals (at most 13 significant digits for Unix
+# times). Longer decimals can name the same double in two spellings, and then a changed byte
+# would leave the parsed value, and so the hashes, unchanged.
+Decimal3 = Annotated[float, AfterValidator(_to_millis)]
 
 
 def new_id(prefix: str) -> str:
@@ -49,8 +59,12 @@ class ArtifactRef(Strict):
 class EventBase(Strict):
     id: str = Field(default_factory=lambda: new_id("evt"))
     seq: int = Field(ge=0, description="0-based position in the trace; gaps are rejected")
-    ts_client: float = Field(description="Unix seconds by the producer's clock (e.g. commit time)")
-    ts_server: float = Field(description="Unix seconds when the server (or capturer) recorded it")
+    ts_client: Decimal3 = Field(
+        description="Unix seconds by the producer's clock (e.g. commit time)"
+    )
+    ts_server: Decimal3 = Field(
+        description="Unix seconds when the server (or capturer) recorded it"
+    )
     commit: str | None = Field(default=None, description="Commit the event belongs to, if any")
 
 
@@ -71,7 +85,7 @@ class CmdRun(EventBase):
     type: Literal["cmd_run"] = "cmd_run"
     cmd: str
     exit_code: int | None
-    duration_ms: float | None = None
+    duration_ms: Decimal3 | None = None
     source: Literal["local", "sandbox", "ci", "client"] = "client"
     stdout_ref: ArtifactRef | None = None
     stderr_ref: ArtifactRef | None = None
@@ -86,7 +100,7 @@ class TestRun(EventBase):
     num_failed: int = Field(ge=0)
     num_skipped: int = Field(default=0, ge=0)
     failed_tests: list[str] = Field(default_factory=list)
-    duration_ms: float | None = None
+    duration_ms: Decimal3 | None = None
     source: Literal["local", "sandbox", "ci", "client"] = "client"
     output_ref: ArtifactRef | None = None
 
@@ -152,7 +166,7 @@ class Metrics(Strict):
     lines_removed: int = 0
     test_runs: int = 0
     redactions: int = 0
-    duration_s: float | None = None
+    duration_s: Decimal3 | None = None
 
 
 class Validation(Strict):
@@ -160,7 +174,7 @@ class Validation(Strict):
     tests_passed: bool | None
     framework: str = "pytest"
     command: str | None = None
-    runtime_s: float | None = None
+    runtime_s: Decimal3 | None = None
     num_passed: int | None = None
     num_failed: int | None = None
     failed_tests: list[str] = Field(default_factory=list)
@@ -169,13 +183,13 @@ class Validation(Strict):
 
 
 class JudgeScores(Strict):
-    problem_understanding: float = Field(ge=0, le=5)
-    causal_linking: float = Field(ge=0, le=5)
-    experiment_design: float = Field(ge=0, le=5)
-    efficiency: float = Field(ge=0, le=5)
-    reproducibility: float = Field(ge=0, le=5)
-    safety_hygiene: float = Field(ge=0, le=5)
-    overall: float = Field(ge=0, le=5)
+    problem_understanding: Decimal3 = Field(ge=0, le=5)
+    causal_linking: Decimal3 = Field(ge=0, le=5)
+    experiment_design: Decimal3 = Field(ge=0, le=5)
+    efficiency: Decimal3 = Field(ge=0, le=5)
+    reproducibility: Decimal3 = Field(ge=0, le=5)
+    safety_hygiene: Decimal3 = Field(ge=0, le=5)
+    overall: Decimal3 = Field(ge=0, le=5)
 
 
 class Judge(Strict):
