@@ -21,24 +21,69 @@ MAX_TARBALL_BYTES = 500 * 1024 * 1024
 
 
 class UnsafeArchive(ValueError):
-    """The tarball holds a path or link that would land outside the checkout."""
+    """The tarball holds a path, link or special file that could land outside the checkout."""
+
+
+def _escapes(path: PurePosixPath) -> bool:
+    """True when a relative archive path, once normalized, leaves the extraction folder."""
+    if path.is_absolute():
+        return True
+    depth = 0
+    for part in path.parts:
+        depth += -1 if part == ".." else 0 if part == "." else 1
+        if depth < 0:
+            return True
+    return False
+
+
+def _check_member(member: tarfile.TarInfo) -> None:
+    name = PurePosixPath(member.name)
+    if name.is_absolute() or ".." in name.parts:
+        raise UnsafeArchive(
+            f"archive entry {member.name!r} has an absolute or '..' path that escapes the "
+            "checkout; refusing to extract this repository tarball"
+        )
+    if member.issym():
+        # A symlink's target is relative to the folder holding the link.
+        if _escapes(name.parent / member.linkname):
+            raise UnsafeArchive(
+                f"archive entry {member.name!r} is a symlink to {member.linkname!r}, outside "
+                "the checkout; refusing to extract this repository tarball"
+            )
+    elif member.islnk():
+        # A hard link's target is another entry of the archive, named from its root.
+        if _escapes(PurePosixPath(member.linkname)):
+            raise UnsafeArchive(
+                f"archive entry {member.name!r} is a hard link to {member.linkname!r}, outside "
+                "the checkout; refusing to extract this repository tarball"
+            )
+    elif not (member.isfile() or member.isdir()):
+        raise UnsafeArchive(
+            f"archive entry {member.name!r} is a device or special file, which a source "
+            "repository never holds; refusing to extract this repository tarball"
+        )
 
 
 def extract_tarball(data: bytes, destination: Path) -> Path:
     """Extract GitHub's tarball (one top folder) into `destination`; returns the repo root.
 
-    Rejects absolute paths, `..`, and links or devices; uses the 'data' filter as a second lock.
+    Rejects absolute paths, `..`, links pointing outside the checkout, and devices; the
+    'data' filter is a second lock (it also drops set-uid bits and odd permissions).
     """
     destination.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as archive:
-        members = archive.getmembers()
-        for member in members:
-            parts = PurePosixPath(member.name).parts
-            if member.name.startswith("/") or ".." in parts:
-                raise UnsafeArchive(f"archive entry {member.name!r} escapes the checkout")
-            if not (member.isfile() or member.isdir()):
-                raise UnsafeArchive(f"archive entry {member.name!r} is a link or device")
-        archive.extractall(destination, members=members, filter="data")
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as archive:
+            members = archive.getmembers()
+            for member in members:
+                _check_member(member)
+            archive.extractall(destination, members=members, filter="data")
+    except tarfile.FilterError as exc:
+        raise UnsafeArchive(f"{exc}; refusing to extract this repository tarball") from exc
+    except tarfile.TarError as exc:
+        raise UnsafeArchive(
+            "the repository tarball is not a readable tar archive (a truncated download or an "
+            f"error page?): {type(exc).__name__}"
+        ) from exc
     tops = [p for p in destination.iterdir() if p.is_dir()]
     return tops[0] if len(tops) == 1 else destination
 
