@@ -239,3 +239,22 @@ def finalize(
         # The sealed document now holds every event; the staging rows are no longer needed.
         session.execute(delete(TraceEventRow).where(col(TraceEventRow.trace_id) == trace_id))
     return sealed
+
+
+def store_sealed(engine: Engine, installation_id: int, trace: Trace) -> None:
+    """Keep a trace sealed elsewhere (a PR reconstruction) so the API serves it like any other."""
+    with session_scope(engine) as session:
+        record = session.get(TraceRecord, trace.trace_id) or TraceRecord(
+            id=trace.trace_id,
+            installation_id=installation_id,
+            repo=trace.repo.name,
+            header_json=json.dumps({"header": {}, "redactions": trace.metrics.redactions}),
+        )
+        record.status = TraceStatus.FINALIZED
+        record.document_json = trace.model_dump_json()
+        record.next_seq = len(trace.events)
+        record.finalized_at = utcnow()
+        record.tests_passed = trace.qa.validation.tests_passed if trace.qa.validation else None
+        record.judge_overall = trace.qa.judge.scores.overall if trace.qa.judge else None
+        record.chain_head = trace.integrity.event_hash_chain if trace.integrity else None
+        session.add(record)

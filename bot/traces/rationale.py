@@ -79,28 +79,44 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+def _label_of(line: str) -> tuple[str, str] | None:
+    match = _LABEL_LINE.match(line)
+    field = _LABELS.get(match.group(1).strip().lower()) if match else None
+    return (field, match.group(2).strip()) if match and field else None
+
+
 def _sentences(text: str) -> list[str]:
-    lines = [ln for ln in text.splitlines() if ln.strip() and not _TRAILER.match(ln.strip())]
-    joined = " ".join(ln.strip() for ln in lines)
-    return [s.strip() for s in re.split(r"(?<=[.!?])\s+", joined) if s.strip()]
+    """Sentences across wrapped lines; a line that opens with a label starts a new block."""
+    blocks: list[list[str]] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or _TRAILER.match(line):
+            blocks.append([])
+            continue
+        if _label_of(line) or not blocks:
+            blocks.append([])
+        blocks[-1].append(line)
+    return [
+        sentence.strip()
+        for block in blocks
+        for sentence in re.split(r"(?<=[.!?])\s+", " ".join(block))
+        if sentence.strip()
+    ]
 
 
 def structure_by_rules(text: str) -> Rationale:
     found: dict[str, list[str]] = {f: [] for f in FIELDS}
-    free_lines: list[str] = []
-    for line in text.splitlines():
-        match = _LABEL_LINE.match(line)
-        field = _LABELS.get(match.group(1).strip().lower()) if match else None
-        if match and field:
-            found[field].append(match.group(2).strip())
-        else:
-            free_lines.append(line)
+    lines = text.strip().splitlines()
     # A commit subject says what was done ("Add failing test…"), so it is read as the
     # plan or decision it names before the keyword rules get a chance.
     subject_rules = [r for r in _RULES if r[0] in ("plan", "decision")] + _RULES
-    subject, *body = free_lines or [""]
+    subject, body = (lines[0], lines[1:]) if lines else ("", [])
     for rules, chunk in ((subject_rules, subject), (_RULES, "\n".join(body))):
         for sentence in _sentences(chunk):
+            labelled = _label_of(sentence)
+            if labelled:  # "Cause: … Next: add a test" labels mid-paragraph too
+                found[labelled[0]].append(labelled[1])
+                continue
             field = next((name for name, rule in rules if rule.search(sentence)), "decision")
             found[field].append(sentence)
     values = {f: " ".join(parts) or None for f, parts in found.items()}

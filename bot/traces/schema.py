@@ -242,6 +242,10 @@ class Trace(Strict):
     created_at: datetime = Field(default_factory=utc_now)
     completed_at: datetime | None = None
 
+    def __str__(self) -> str:
+        head = self.integrity.event_hash_chain[:16] if self.integrity else "unsealed"
+        return f"{self.trace_id} ({len(self.events)} events, chain head {head})"
+
 
 def schema_document() -> dict[str, Any]:
     return Trace.model_json_schema(mode="serialization")
