@@ -32,3 +32,60 @@ def test_each_commit_is_tested_in_a_sandbox_and_the_head_validates(
     assert [r.num_failed > 0 for r in runs] == [True, True, True, False, False]
     evidence = gather_evidence(trace)
     assert evidence.reproduced_before_fix and evidence.red_to_green == 1
+
+
+@pytest.mark.docker
+@pytest.mark.slow
+def test_truth_trace_run_tests_records_sandbox_runs_and_validation(
+    good_repo, tmp_path, sandbox_image
+):
+    import json
+
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+
+    repo, shas = good_repo
+    out = tmp_path / "trace.json"
+    env = {"TRUTH_STATE_DIR": str(tmp_path / "state"), "TRUTH_SANDBOX_IMAGE": sandbox_image}
+    result = CliRunner().invoke(
+        cli,
+        ["trace", str(repo), "--base", shas["base"], "--head", shas["fix"], "--out", str(out),
+         "--run-tests"],
+        env=env,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    document = json.loads(out.read_text())
+    runs = [e for e in document["events"] if e["type"] == "test_run"]
+    assert [r["num_failed"] > 0 for r in runs] == [True, True, True, False]
+    assert all(r["source"] == "sandbox" for r in runs)
+    assert document["qa"]["validation"]["tests_passed"] is True
+    assert document["repo"]["test_command"] == "python -m pytest -q"
+
+
+@pytest.mark.docker
+@pytest.mark.slow
+async def test_pr_head_is_validated_from_githubs_tarball(fake_github, tmp_path, sandbox_image):
+    from githubkit import GitHub
+
+    from bot.settings import Settings
+    from bot.traces.github_source import capture_pr_trace
+    from tests.bot.traces.fake_github_history import add_pr_commit
+    from tests.bot.traces.history import FIXED, MORE_TESTS
+
+    head = "d" * 40
+    fake_github.add_pull("acme/stats", 3, head_sha=head)
+    edit = {"filename": "stats/core.py", "status": "modified", "content": FIXED,
+            "patch": "@@ -1 +1 @@\n-a\n+b"}  # fmt: skip
+    add_pr_commit(fake_github, "acme/stats", 3, sha=head, date="2026-01-05T10:00:00Z",
+                  message="Fix median", files=[edit])  # fmt: skip
+    tree = {"stats/__init__.py": "", "stats/core.py": FIXED, "tests/test_core.py": MORE_TESTS}
+    fake_github.set_tarball("acme/stats", head, tree)
+    settings = Settings(state_dir=tmp_path, sandbox_image=sandbox_image)  # type: ignore[call-arg]
+    gh = GitHub("ghs_test", base_url="https://api.github.com", auto_retry=False)
+    trace = await capture_pr_trace(
+        gh, settings, None, installation_id=1, repository="acme/stats", pull_number=3,
+        publish=False,
+    )  # fmt: skip
+    assert trace.qa.validation is not None
+    assert trace.qa.validation.tests_passed is True and trace.qa.validation.num_passed == 3
