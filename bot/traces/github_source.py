@@ -205,13 +205,13 @@ async def validate_head(
     from pathlib import Path
 
     from bot.github.gather import download_repository
-    from bot.traces.validate import _run_tree, validation_from_run
+    from bot.traces.validate import run_tree, validation_from_run
     from runner.errors import RunnerError
 
     try:
         with tempfile.TemporaryDirectory(prefix="truth-trace-head-") as tmp:
             tree = await download_repository(gh, repository, head_sha, Path(tmp))
-            run = await asyncio.to_thread(_run_tree, tree, command, settings)
+            run = await asyncio.to_thread(run_tree, tree, command, settings)
             return validation_from_run(run)
     except (RunnerError, OSError, ValueError) as exc:
         return Validation(

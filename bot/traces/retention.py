@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy.engine import Engine
@@ -35,3 +37,11 @@ def purge_expired(
         session.execute(delete(TraceChunkRow).where(col(TraceChunkRow.trace_id).in_(doomed)))
         session.execute(delete(TraceRecord).where(col(TraceRecord.id).in_(doomed)))
         return len(doomed)
+
+
+async def purge_job(ctx: dict[str, Any]) -> int:
+    """For the worker's cron list: purge with the worker's engine and settings, off the loop."""
+    settings = ctx["settings"]
+    return await asyncio.to_thread(
+        purge_expired, ctx["db"], datetime.now(UTC), settings.trace_retention_days
+    )

@@ -57,7 +57,7 @@ def commit_tests_from_run(run: RunResult) -> CommitTests:
     )
 
 
-def _run_tree(tree: Path, command: str, settings: Settings) -> RunResult:
+def run_tree(tree: Path, command: str, settings: Settings) -> RunResult:
     from runner.docker_client import connect
     from runner.images import ensure_image
     from runner.sandbox import Sandbox
@@ -99,7 +99,7 @@ def run_commit_tests(
     def one(sha: str) -> RunResult:
         with tempfile.TemporaryDirectory(prefix="truth-trace-") as tmp:
             _export_commit(repo, sha, Path(tmp))
-            return _run_tree(Path(tmp), command, settings)
+            return run_tree(Path(tmp), command, settings)
 
     workers = settings.sandbox_parallelism or os.cpu_count() or 1
     try:
@@ -129,7 +129,7 @@ def snapshot_validator(settings: Settings, read_blob: Callable[[str, str], bytes
             with tempfile.TemporaryDirectory(prefix="truth-validate-") as tmp:
                 with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tar:
                     tar.extractall(tmp, filter="data")
-                return validation_from_run(_run_tree(Path(tmp), command, settings))
+                return validation_from_run(run_tree(Path(tmp), command, settings))
         except (RunnerError, tarfile.TarError, OSError, ValueError) as exc:
             return Validation(status="error", tests_passed=None, command=command,
                               reason=f"{type(exc).__name__}: {exc}")  # fmt: skip

@@ -47,3 +47,15 @@ def test_purge_removes_traces_older_than_the_retention_with_their_rows(db_engine
         assert sorted(session.exec(select(TraceChunkRow.trace_id)).all()) == ["edge", "new"]
     assert purge_expired(db_engine, now, retention_days=30) == 1
     assert purge_expired(db_engine, now) == 0
+
+
+async def test_purge_job_uses_the_workers_engine_and_retention_setting(db_engine: Engine):
+    from bot.settings import Settings
+    from bot.traces.retention import purge_job
+
+    _trace(db_engine, "month-old", datetime.now(UTC) - timedelta(days=31))
+    _trace(db_engine, "fresh", datetime.now(UTC))
+    ctx = {"db": db_engine, "settings": Settings(trace_retention_days=30)}  # type: ignore[call-arg]
+    assert await purge_job(ctx) == 1
+    with Session(db_engine) as session:
+        assert session.exec(select(TraceRecord.id)).all() == ["fresh"]
