@@ -19,7 +19,7 @@ from arq.connections import RedisSettings
 from githubkit.exception import RequestError, RequestFailed, RequestTimeout
 
 from bot.handlers.commands import run_command
-from bot.handlers.fix_session import fix_failure
+from bot.handlers.fix_session import fix_failure, give_up_fix
 from bot.handlers.installations import sync_installation
 from bot.handlers.trace_on_close import build_trace
 from bot.settings import Settings
@@ -59,8 +59,16 @@ async def _release(ctx: dict[str, Any], installation_id: int) -> None:
     await ctx["redis"].decr(SEMAPHORE_KEY.format(installation_id))
 
 
-def job(function: Callable[..., Awaitable[str]], limited: bool = False) -> Callable[..., Any]:
-    """Wrap a job: concurrency slot per installation, transient errors → Retry with backoff."""
+GiveUp = Callable[..., Awaitable[None]]
+
+
+def job(
+    function: Callable[..., Awaitable[str]], limited: bool = False, on_give_up: GiveUp | None = None
+) -> Callable[..., Any]:
+    """Wrap a job: concurrency slot per installation, transient errors → Retry with backoff.
+
+    `on_give_up(ctx, exc, **kwargs)` runs once the job fails for good, to tell the humans.
+    """
 
     @functools.wraps(function)
     async def run(ctx: dict[str, Any], **kwargs: Any) -> str:
@@ -79,6 +87,11 @@ def job(function: Callable[..., Awaitable[str]], limited: bool = False) -> Calla
                     "%s: transient %s, retry %s", function.__name__, type(exc).__name__, tries
                 )
                 raise Retry(defer=5 * tries**2) from exc
+            if on_give_up is not None:
+                try:
+                    await on_give_up(ctx, exc, **kwargs)
+                except Exception:
+                    log.exception("%s: could not report the failure on GitHub", function.__name__)
             raise
         finally:
             if limited and installation_id is not None:
@@ -88,7 +101,7 @@ def job(function: Callable[..., Awaitable[str]], limited: bool = False) -> Calla
 
 
 FUNCTIONS = [
-    job(fix_failure, limited=True),
+    job(fix_failure, limited=True, on_give_up=give_up_fix),
     job(run_command),
     job(sync_installation),
     job(build_trace, limited=True),

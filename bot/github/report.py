@@ -39,7 +39,8 @@ class LiveCheckRun:
     _last_update: float = 0.0
     _published: int = 0
 
-    async def start(self) -> None:
+    async def find(self) -> int | None:
+        """The id of this job's check run if an earlier attempt created it."""
         owner, name = split_repo(self.repository)
         existing = (
             await self.gh.rest.checks.async_list_for_ref(
@@ -48,8 +49,13 @@ class LiveCheckRun:
         ).parsed_data.check_runs
         for run in existing:
             if run.external_id == self.external_id:
-                self.check_run_id = run.id  # a retry of the same job: keep using its check run
-                break
+                self.check_run_id = run.id
+                return run.id
+        return None
+
+    async def start(self) -> None:
+        owner, name = split_repo(self.repository)
+        await self.find()  # a retry of the same job keeps using its check run
         body: Any = {
             "status": "in_progress",
             "output": {"title": "Working…", "summary": "Analyzing failure…"},

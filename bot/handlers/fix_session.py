@@ -20,7 +20,7 @@ from githubkit.exception import RequestFailed
 from bot.github import comments
 from bot.github.client import split_repo
 from bot.github.config import CONFIG_PATH, ConfigInvalid, RepoConfig, merge_config
-from bot.github.gather import download_repository, failure_logs, pull_patches
+from bot.github.gather import UnsafeArchive, download_repository, failure_logs, pull_patches
 from bot.github.report import LiveCheckRun, describe_posted, post_fix, upsert_status
 from bot.pipeline_types import FixOutcome, FixRequest, FixStatus, ProgressEvent
 
@@ -78,6 +78,43 @@ def _quota_problem(
     return None
 
 
+def _job_key(repository: str, head_sha: str, check_name: str, trigger: str) -> str:
+    return f"{repository}:{head_sha}:{check_name or trigger}"
+
+
+async def give_up_fix(
+    ctx: dict[str, Any],
+    exc: BaseException,
+    *,
+    installation_id: int,
+    repository: str,
+    pull_number: int,
+    head_sha: str,
+    check_name: str = "",
+    trigger: str = "ci",
+    **_: Any,
+) -> None:
+    """The job failed for good: close its check run and tell the PR what happened and what to do.
+
+    Without this a crash would leave the check run "in progress" forever.
+    """
+    gh = ctx["github"](installation_id)
+    why = (
+        str(exc) if isinstance(exc, UnsafeArchive) else f"an internal error ({type(exc).__name__})"
+    )
+    detail = (
+        f"Truth Engine stopped on `{head_sha[:7]}` and posted no fix: {why}. "
+        "Comment `/truth retry` to run it again; if it fails again, the app's operator "
+        "finds the details in the worker log."
+    )
+    check = LiveCheckRun(
+        gh, repository, head_sha, external_id=_job_key(repository, head_sha, check_name, trigger)
+    )
+    if await check.find() is not None:
+        await check.finish("neutral", {"title": "Truth Engine could not finish", "summary": detail})
+    await upsert_status(gh, repository, pull_number, comments.status_comment("stopped", detail))
+
+
 async def fix_failure(
     ctx: dict[str, Any],
     *,
@@ -112,8 +149,9 @@ async def fix_failure(
         )
         return f"quota: {problem}"
 
-    job_key = f"{repository}:{head_sha}:{check_name or trigger}"
-    check = LiveCheckRun(gh, repository, head_sha, external_id=job_key)
+    check = LiveCheckRun(
+        gh, repository, head_sha, external_id=_job_key(repository, head_sha, check_name, trigger)
+    )
     await check.start()
     try:
         config = await load_repo_config(gh, repository, head_sha)

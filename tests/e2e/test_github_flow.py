@@ -3,7 +3,9 @@ worker → real Docker sandboxes, with the one fake GitHub serving examples/off_
 
 from __future__ import annotations
 
+import io
 import re
+import tarfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -376,3 +378,29 @@ async def test_sessions_per_head_sha_are_capped_and_the_cap_is_stated(
     assert "Push a new commit" in status["body"]
     assert fake_github.check_runs == []
     assert fake_github.calls("repos/download-tarball-archive") == []
+
+
+async def test_a_job_that_fails_for_good_closes_its_check_run_and_says_how_to_retry(
+    fake_github: FakeGitHub, app_client: httpx.AsyncClient, settings: Settings
+) -> None:
+    serve_example(fake_github, PATCH_OVER_THE_BUG)
+    # A hostile tarball: the job must refuse it, and not leave the check run spinning.
+    info = tarfile.TarInfo(f"acme-series-{HEAD[:7]}/passwd")
+    info.type, info.linkname = tarfile.SYMTYPE, "/etc/passwd"
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        archive.addfile(info)
+    fake_github.set_tarball_bytes(REPO, HEAD, buffer.getvalue())
+    answer = await deliver(app_client, "check_run", failing_check_run())
+    assert answer.json()["status"] == "queued"
+
+    run = await run_worker(settings)
+
+    assert (run.complete, run.failed, run.retried) == (0, 1, 0)
+    [check] = fake_github.check_runs
+    assert (check["status"], check["conclusion"]) == ("completed", "neutral")
+    assert check["output"]["title"] == "Truth Engine could not finish"
+    [status] = status_comments(fake_github)
+    for text in (check["output"]["summary"], status["body"]):
+        assert "symlink to '/etc/passwd'" in text and "`/truth retry`" in text
+    assert fake_github.reviews == []
