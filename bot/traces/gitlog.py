@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import io
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 NULL_OID = "0" * 40
 _FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%at%x1f%ct%x1f%B%x1f"
@@ -78,8 +81,37 @@ def resolve_commits(repo: Path, *refs: str) -> list[str]:
 
 
 def read_commits(repo: Path, base: str, head: str) -> list[CommitRecord]:
-    raw = git(repo, *git_log_args(base, head)).decode("utf-8", "replace")
-    return [parse_commit(piece) for piece in raw.split("\x1e")[1:]]
+    return list(iter_commits(repo, base, head))
+
+
+def iter_commits(repo: Path, base: str, head: str) -> Iterator[CommitRecord]:
+    """Commits parsed while git is still writing the rest, so parsing overlaps git's work."""
+    process = subprocess.Popen(
+        [*_GIT, "-C", str(repo), *git_log_args(base, head)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    stdout = cast(io.BufferedReader, process.stdout)  # read1: whatever is there, no waiting
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    pending = ""
+    try:
+        while chunk := stdout.read1(1 << 16):
+            pending += decoder.decode(chunk)
+            cut = pending.rfind("\x1e")
+            if cut > 0:
+                complete, pending = pending[:cut], pending[cut:]
+                yield from (parse_commit(p) for p in complete.split("\x1e") if p)
+        pending += decoder.decode(b"", final=True)
+        errors = process.stderr.read()
+    finally:
+        process.stdout.close()
+        returncode = process.wait()
+        process.stderr.close()
+    if returncode != 0:
+        detail = errors.decode("utf-8", "replace").strip()
+        raise GitError(f"`git log` failed in {repo}: {detail}")
+    yield from (parse_commit(p) for p in pending.split("\x1e") if p)
 
 
 def parse_commit(piece: str) -> CommitRecord:
@@ -128,30 +160,38 @@ def _names_file(line: str, change: str) -> bool:
 
 
 def _parse_section(section: str) -> FileChange:
-    lines = section.split("\n")
+    hunks_at = section.find("\n@@")
+    header = section if hunks_at < 0 else section[:hunks_at]
+    lines = header.split("\n")
     path = _path_from_diff_line(lines[0])
-    change, after_oid, added, removed = "modified", None, 0, 0
-    in_hunks = False
+    change, after_oid = "modified", None
     for line in lines[1:]:
-        if in_hunks:
-            if line.startswith("+"):
-                added += 1
-            elif line.startswith("-"):
-                removed += 1
-            continue
-        if line.startswith("@@"):
-            in_hunks = True
-        elif line.startswith("new file mode"):
+        if line.startswith("new file mode"):
             change = "added"
         elif line.startswith("deleted file mode"):
             change = "deleted"
         elif line.startswith("index "):
             after_oid = line.split()[1].split("..")[1]
         elif _names_file(line, change):
-            path = _unquote(line[4:])[2:]
+            path = _unquote(line[4:].rstrip("\t"))[2:]  # git tabs paths with spaces
     if change == "deleted" or after_oid == NULL_OID:
         after_oid = None
-    return FileChange(path, change, section, after_oid, added, removed)
+    # Counting in C: every hunk line that starts with +/- is an added/removed line.
+    hunks = "" if hunks_at < 0 else section[hunks_at:]
+    return FileChange(path, change, section, after_oid, hunks.count("\n+"), hunks.count("\n-"))
+
+
+def after_blob_oids(repo: Path, base: str, head: str) -> list[str]:
+    """Blob ids of every file as each commit left it, from a cheap `--raw` pass; run beside
+    `read_commits` so the content hashing overlaps the patch parsing."""
+    raw = git(repo, "log", "--raw", "--no-abbrev", "--no-renames", "--format=", f"{base}..{head}")
+    oids = []
+    for line in raw.decode("utf-8", "replace").splitlines():
+        if line.startswith(":"):
+            new_oid = line.split(maxsplit=4)[3]
+            if new_oid != NULL_OID:
+                oids.append(new_oid)
+    return oids
 
 
 def blob_sha256(repo: Path, oids: list[str]) -> dict[str, str]:

@@ -44,19 +44,18 @@ def reconstruct_local(
     structure_note = structurer or structure
     repo_path = repo_path.resolve()
     base_sha, head_sha = gitlog.resolve_commits(repo_path, base, head)
-    commits = gitlog.read_commits(repo_path, base_sha, head_sha)
-    oids = [f.after_oid for c in commits for f in c.files if f.after_oid]
-    # git hashes the blobs while Python builds the events; the hashes are filled in at the end.
+    # The after-hashes (a --raw pass, then cat-file) are computed beside the patch pass and
+    # the event building, and filled in at the end.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        pending = pool.submit(gitlog.blob_sha256, repo_path, oids)
+        pending = pool.submit(_after_hashes, repo_path, base_sha, head_sha)
         log = EventLog(server_time)
         edits: list[tuple[dict[str, object], str | None]] = []
-        for commit in commits:
-            _add_commit(log, commit, structure_note, (tests or {}).get(commit.sha), edits)
+        last = None
+        for last in gitlog.iter_commits(repo_path, base_sha, head_sha):
+            _add_commit(log, last, structure_note, (tests or {}).get(last.sha), edits)
         after = pending.result()
     for event, oid in edits:
         event["buffer_hash_after"] = after.get(oid) if oid else None
-    last = commits[-1] if commits else None
     return assemble({
         "session": {"source": "local", "consent": consent, "actor": last.author if last else None},
         "task": {"title": last.message.splitlines()[0] if last and last.message else ""},
@@ -64,6 +63,10 @@ def reconstruct_local(
         "environment": {"os": platform.system(), "python": sys.version.split()[0]},
         "events": log.events,
     })  # fmt: skip
+
+
+def _after_hashes(repo: Path, base: str, head: str) -> dict[str, str]:
+    return gitlog.blob_sha256(repo, gitlog.after_blob_oids(repo, base, head))
 
 
 def _add_commit(

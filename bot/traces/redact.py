@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -68,9 +67,11 @@ _FRAGMENTS = (
 )  # fmt: skip
 
 
+_ANY_FRAGMENT = re.compile("|".join(map(re.escape, _FRAGMENTS)))
+
+
 def _maybe_secret(text: str) -> bool:
-    lowered = text.lower()
-    return any(fragment in lowered for fragment in _FRAGMENTS)
+    return _ANY_FRAGMENT.search(text.lower()) is not None
 
 
 def redact_text(text: str) -> tuple[str, int]:
@@ -98,10 +99,22 @@ def redact_text(text: str) -> tuple[str, int]:
 
 def redact_tree(value: Any) -> tuple[Any, int]:
     """Redact every string (keys excluded) inside nested dicts and lists."""
-    # One scan of the whole serialized tree usually proves it clean; only then walk it.
-    if not _maybe_secret(json.dumps(value, ensure_ascii=False, default=str)):
+    # One scan over all the strings usually proves the tree clean; only then walk it.
+    if not _maybe_secret("\x00".join(_strings(value, []))):
         return value, 0
     return _redact_walk(value)
+
+
+def _strings(value: Any, found: list[str]) -> list[str]:
+    if isinstance(value, str):
+        found.append(value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _strings(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _strings(item, found)
+    return found
 
 
 def _redact_walk(value: Any) -> tuple[Any, int]:
