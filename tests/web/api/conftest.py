@@ -15,7 +15,7 @@ from bot.traces.tokens import mint_token
 from web.api import routes
 
 INSTALLATION = 4242
-CHUNK_LIMIT = 64 * 1024
+CHUNK_LIMIT = 96 * 1024
 
 
 @pytest.fixture
