@@ -115,9 +115,13 @@ def _steps(run: SessionRun, command: str) -> FixOutcome:
     libraries = detect_libraries(request.repo_root)
     snapshot = RepoSnapshot.from_path(request.repo_root)
     sandbox = deps.sandbox
-    if dependency_spec(snapshot):
-        run.say("preparing", "Installing declared dependencies (cached by their hash)…")
-        sandbox = sandbox.prepare(snapshot, ca_bundle=deps.settings.ca_bundle_path)
+    if dependency_spec(snapshot) or request.install_command:
+        run.say("preparing", "Installing dependencies (cached by their hash)…")
+        sandbox = sandbox.prepare(
+            snapshot,
+            ca_bundle=deps.settings.ca_bundle_path,
+            install_command=request.install_command,
+        )
 
     run.say("reproducing", "Reproducing in sandbox…")
     baseline = sandbox.run(snapshot, command)

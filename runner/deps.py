@@ -95,10 +95,16 @@ def dependency_spec(snapshot: RepoSnapshot) -> dict[str, str]:
     return spec
 
 
-def deps_tag(base_image_id: str, spec: dict[str, str]) -> str:
+def deps_tag(
+    base_image_id: str, spec: dict[str, str], install_command: str | None = None, tree: str = ""
+) -> str:
+    """Content address of a deps image: base, dependency files, and a custom install command
+    together with the tree it ran on (it may install the repository itself)."""
     digest = hashlib.sha256(base_image_id.encode())
     for name in sorted(spec):
         digest.update(b"\0" + name.encode() + b"\0" + spec[name].encode())
+    if install_command:
+        digest.update(b"\0cmd\0" + install_command.encode() + b"\0" + tree.encode())
     return f"{DEPS_REPOSITORY}:{digest.hexdigest()[:16]}"
 
 
@@ -124,7 +130,12 @@ def _spec_archive(spec: dict[str, str], script: str) -> bytes:
     return buffer.getvalue()
 
 
-def install_script(spec: dict[str, str], ca_bundle: bool, host_env: dict[str, str]) -> str:
+def install_script(
+    spec: dict[str, str],
+    ca_bundle: bool,
+    host_env: dict[str, str],
+    install_command: str | None = None,
+) -> str:
     """The prepare step's shell script. CA and proxy settings live only in this file, which
     deletes itself, so they never reach the committed image's config or layers."""
     lines = ["set -e", "export HOME=/tmp PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1"]
@@ -138,8 +149,16 @@ def install_script(spec: dict[str, str], ca_bundle: bool, host_env: dict[str, st
     lines += [
         "trap 'rm -rf /tmp/truth-deps' EXIT",
         "python3 -m venv --system-site-packages /opt/venv",
-        f"/opt/venv/bin/pip install {files}",
     ]
+    if files:
+        lines.append(f"/opt/venv/bin/pip install {files}")
+    if install_command:
+        # The repository's own install command runs in a copy of the tree, with the venv active.
+        lines += [
+            "cd /tmp/truth-deps/repo",
+            "export PATH=/opt/venv/bin:$PATH VIRTUAL_ENV=/opt/venv",
+            f"sh -c {shlex.quote(install_command)}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -149,19 +168,20 @@ def prepare_image(
     snapshot: RepoSnapshot,
     limits: SandboxLimits,
     ca_bundle: Path | None = None,
+    install_command: str | None = None,
 ) -> str:
     """The deps image tag for `snapshot` (built once per dependency set), or `base_image`."""
     spec = dependency_spec(snapshot)
-    if not spec:
+    if not spec and not install_command:
         return base_image
-    tag = deps_tag(str(client.images.get(base_image).id), spec)
+    tag = deps_tag(str(client.images.get(base_image).id), spec, install_command, snapshot.digest)
     if image_exists(client, tag):
         return tag
     if ca_bundle is None and DEFAULT_CA_BUNDLE.is_file():
         ca_bundle = DEFAULT_CA_BUNDLE
     with _lock(tag):
         if not image_exists(client, tag):
-            _install(client, base_image, tag, spec, limits, ca_bundle)
+            _install(client, base_image, tag, spec, limits, ca_bundle, install_command, snapshot)
     return tag
 
 
@@ -172,8 +192,10 @@ def _install(
     spec: dict[str, str],
     limits: SandboxLimits,
     ca_bundle: Path | None,
+    install_command: str | None = None,
+    snapshot: RepoSnapshot | None = None,
 ) -> None:
-    script = install_script(spec, ca_bundle is not None, dict(os.environ))
+    script = install_script(spec, ca_bundle is not None, dict(os.environ), install_command)
     mounts = []
     if ca_bundle is not None:
         mounts.append(Mount(CA_IN_CONTAINER, str(ca_bundle.resolve()), type="bind", read_only=True))
@@ -191,6 +213,8 @@ def _install(
             labels={"truth-engine": "1"},
         )
         container.put_archive("/tmp", _spec_archive(spec, script))
+        if install_command and snapshot is not None:
+            container.put_archive("/tmp/truth-deps", snapshot.archive_with({}))
         container.start()
         status = container.wait(timeout=PREPARE_SECONDS)
         if int(status.get("StatusCode", 1)) != 0:

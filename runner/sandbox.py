@@ -180,11 +180,19 @@ class Sandbox:
         except DockerException:
             return self.image
 
-    def prepare(self, snapshot: RepoSnapshot, ca_bundle: Path | None = None) -> Sandbox:
-        """A sandbox on an image with the snapshot's declared dependencies installed (cached)."""
+    def prepare(
+        self,
+        snapshot: RepoSnapshot,
+        ca_bundle: Path | None = None,
+        install_command: str | None = None,
+    ) -> Sandbox:
+        """A sandbox on an image with the snapshot's dependencies installed (cached), declared
+        ones and whatever the repository's own `install_command` installs."""
         from runner.deps import prepare_image
 
-        image = prepare_image(self.client, self.image, snapshot, self.limits, ca_bundle)
+        image = prepare_image(
+            self.client, self.image, snapshot, self.limits, ca_bundle, install_command
+        )
         return (
             self if image == self.image else Sandbox(self.client, image, self.limits, self.labels)
         )

@@ -8,6 +8,7 @@ import docker
 import pytest
 
 from runner.deps import dependency_spec, deps_tag, install_script
+from runner.errors import DependencyPrepareError
 from runner.limits import SandboxLimits
 from runner.results import RunEnd
 from runner.sandbox import Sandbox
@@ -88,3 +89,57 @@ def test_declared_dependency_is_installed_once_and_usable_without_network(
     result = prepared.run(snapshot)
     assert result.end is RunEnd.EXITED and result.exit_code == 0, result.stdout
     assert result.passing_tests() == ["tests/test_six.py::test_six"]
+
+
+def test_install_command_runs_in_a_copy_of_the_tree_with_the_venv_active() -> None:
+    script = install_script({}, ca_bundle=False, host_env={}, install_command="pip install .")
+    assert "pip install -r" not in script
+    assert script.index("cd /tmp/truth-deps/repo") < script.index("sh -c 'pip install .'")
+    assert "export PATH=/opt/venv/bin:$PATH" in script
+
+
+def test_install_command_is_part_of_the_cache_key() -> None:
+    plain = deps_tag("sha256:base", {"requirements.txt": "six\n"})
+    custom = deps_tag("sha256:base", {"requirements.txt": "six\n"}, "pip install .", "tree1")
+    other_tree = deps_tag("sha256:base", {"requirements.txt": "six\n"}, "pip install .", "tree2")
+    assert len({plain, custom, other_tree}) == 3
+
+
+@pytest.mark.docker
+@pytest.mark.slow
+def test_repository_install_command_installs_the_project_itself(
+    tmp_path: Path, docker_client: docker.DockerClient, sandbox_image: str
+) -> None:
+    """`pip install .` of a package outside the test path proves the command ran on the tree."""
+    snapshot = snapshot_of(
+        tmp_path,
+        {
+            "pyproject.toml": (
+                '[build-system]\nrequires = ["setuptools"]\n'
+                'build-backend = "setuptools.build_meta"\n'
+                '[project]\nname = "tiny"\nversion = "1.0"\n'
+                '[tool.setuptools]\npackage-dir = {"" = "src"}\n'
+            ),
+            "src/tiny/__init__.py": "ANSWER = 42\n",
+            "tests/test_tiny.py": (
+                "import tiny\n\ndef test_answer():\n    assert tiny.ANSWER == 42\n"
+            ),
+        },
+    )
+    base = Sandbox(docker_client, sandbox_image, SandboxLimits(wall_seconds=30))
+    assert base.run(snapshot).failing_tests() == ["tests/test_tiny.py"]  # src/ is not importable
+    prepared = base.prepare(snapshot, install_command="pip install --no-build-isolation .")
+    result = prepared.run(snapshot)
+    assert result.passed, result.stdout
+    assert result.passing_tests() == ["tests/test_tiny.py::test_answer"]
+
+
+@pytest.mark.docker
+@pytest.mark.slow
+def test_failing_install_command_says_what_failed(
+    tmp_path: Path, docker_client: docker.DockerClient, sandbox_image: str
+) -> None:
+    snapshot = snapshot_of(tmp_path, {"tests/test_x.py": "def test_x():\n    pass\n"})
+    base = Sandbox(docker_client, sandbox_image, SandboxLimits(wall_seconds=30))
+    with pytest.raises(DependencyPrepareError, match="exit 3"):
+        base.prepare(snapshot, install_command="echo broken-install >&2; exit 3")
