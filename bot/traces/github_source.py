@@ -177,6 +177,8 @@ async def reconstruct_pr(
         {
             "session": {
                 "source": "github",
+                # Installing the app and triggering a trace (/truth trace, closing the PR) is
+                # the repository owner's opt-in; no PR trace is built without the app.
                 "consent": True,
                 "actor": (pull.get("user") or {}).get("login"),
             },

@@ -55,7 +55,7 @@ class Evidence:
     final_run_passed: bool | None
     notes: int
     notes_with_reasoning: int
-    commits: int
+    steps: int  # commits, or source edits for client-captured traces without commits
     huge_edits: int
     deleted_tests: int
     redactions: int
@@ -116,7 +116,7 @@ def gather_evidence(trace: Trace) -> Evidence:
         notes_with_reasoning=sum(
             1 for n in notes if n.structured.hypothesis or n.structured.observation
         ),
-        commits=len(commit_order),
+        steps=len(commit_order) or max(1, len(source_edits)),
         huge_edits=sum(
             1
             for e in events
@@ -133,7 +133,7 @@ def gather_evidence(trace: Trace) -> Evidence:
 
 
 def builtin_scores(ev: Evidence) -> dict[str, float]:
-    reasoning_share = ev.notes_with_reasoning / ev.commits if ev.commits else 0.0
+    reasoning_share = ev.notes_with_reasoning / ev.steps
     scores = {
         "problem_understanding": 1 + 2 * ev.reproduced_before_fix + 2 * min(1.0, reasoning_share),
         "causal_linking": 1
@@ -169,7 +169,8 @@ def builtin_feedback(ev: Evidence) -> str:
         f"{ev.red_to_green} red-to-green cycle(s) over {ev.test_runs} test run(s).",
         f"{ev.tests_added} test(s) added.",
         f"{ev.reverted_edits} edit(s) reverted.",
-        f"{ev.notes_with_reasoning}/{ev.commits} commit(s) explain a cause or observation.",
+        f"{ev.notes_with_reasoning} note(s) explain a cause or observation over {ev.steps} "
+        "step(s).",
     ]
     if ev.seconds_to_green is not None:
         said.append(f"Green after {ev.seconds_to_green:.0f}s.")

@@ -46,3 +46,25 @@ def revoke_token(engine: Engine, token: str) -> bool:
         row.revoked_at = utcnow()
         session.add(row)
         return True
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m bot.traces.tokens --installation-id N [--label L]`: print a new API token."""
+    import argparse
+
+    from bot.settings import load_settings
+    from db.engine import init_db
+
+    parser = argparse.ArgumentParser(description="Mint a /v1 API bearer token")
+    parser.add_argument("--installation-id", type=int, required=True)
+    parser.add_argument("--label", default="")
+    args = parser.parse_args(argv)
+    engine = init_db(load_settings().database_url)
+    try:
+        print(mint_token(engine, args.installation_id, args.label))
+    finally:
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
