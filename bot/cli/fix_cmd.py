@@ -1,5 +1,8 @@
 """`truth fix PATH`: the whole fix pipeline on a local checkout, with live progress.
 
+Reads the checkout's own `.github/truth.yml` (test_command, install_command, max_candidates,
+protected_paths, allow_dangerous_calls) like the GitHub App does; flags override it.
+
 Exit codes: 0 verified fix found, 1 no verified fix, 3 nothing to fix (the tests pass),
 2 bad input or an environment problem (the message says what to do).
 
@@ -25,6 +28,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.syntax import Syntax
 
+from bot.github.config import CONFIG_PATH, ConfigInvalid, RepoConfig, parse_config_text
 from bot.pipeline_types import FixOutcome, FixRequest, FixStatus, ProgressEvent
 from bot.settings import ConfigError, load_settings
 
@@ -85,6 +89,14 @@ def outcome_json(outcome: FixOutcome) -> dict[str, Any]:
             },
         },
     }
+
+
+def local_config(root: Path) -> tuple[RepoConfig, set[str]]:
+    """The checkout's own `.github/truth.yml` (the same file the GitHub App reads)."""
+    path = root / CONFIG_PATH
+    text = path.read_text(encoding="utf-8") if path.is_file() else None
+    keys = parse_config_text(text, str(path))
+    return RepoConfig.model_validate(keys), set(keys)
 
 
 class TerminalProgress:
@@ -156,10 +168,19 @@ def fix(path: Path, test_command: str | None, candidates: int | None, as_json: b
     except (ConfigError, ValueError) as exc:
         err.print(f"[red]Configuration error:[/] {exc}")
         sys.exit(2)
+    try:
+        config, configured = local_config(root)
+    except ConfigInvalid as exc:
+        err.print(f"[red]Repository config error:[/] {escape(str(exc))}")
+        sys.exit(2)
     request = FixRequest(
         repo_root=root,
-        test_command=test_command,
-        candidates=candidates or settings.candidates,
+        test_command=test_command or config.test_command,
+        candidates=candidates
+        or (config.max_candidates if "max_candidates" in configured else settings.candidates),
+        install_command=config.install_command,
+        protected_paths=config.protected_paths,
+        allow_dangerous_calls=config.allow_dangerous_calls,
     )
     quiet = as_json and not err.is_terminal
     try:

@@ -51,10 +51,15 @@ def test_fixable_example_gets_a_verified_fix_that_really_passes(
     # Independent check outside the pipeline: the patch applies and the tests pass on the host.
     copy = tmp_path / "copy"
     shutil.copytree(EXAMPLES / name, copy)
-    subprocess.run(["patch", "-p1", "-s", "-d", str(copy)], input=winner["diff"], text=True,
-                   check=True)
-    tests = subprocess.run(["python", "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=copy,
-                           capture_output=True, text=True)
+    subprocess.run(
+        ["patch", "-p1", "-s", "-d", str(copy)], input=winner["diff"], text=True, check=True
+    )
+    tests = subprocess.run(
+        ["python", "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+    )
     assert tests.returncode == 0, tests.stdout
 
 
@@ -84,9 +89,7 @@ def test_session_is_stored_with_console_and_candidates(truth_env: Path) -> None:
         assert stored is not None
         assert (stored.status, stored.error_type) == ("verified", "IndexError")
         assert stored.winner_candidate_id == report["winner"]["id"]
-        console = s.exec(
-            select(ConsoleLine).where(ConsoleLine.session_id == stored.id)
-        ).all()
+        console = s.exec(select(ConsoleLine).where(ConsoleLine.session_id == stored.id)).all()
         messages = [line.message for line in console]
         assert messages[0] == "Analyzing failure…"
         assert "Reproducing in sandbox…" in messages
@@ -111,3 +114,33 @@ def test_missing_path_is_bad_input(truth_env: Path, tmp_path: Path) -> None:
 
     assert result.exit_code == 2
     assert "not a directory" in result.output
+
+
+def test_repository_config_is_honoured_protected_paths_are_never_patched(
+    truth_env: Path, tmp_path: Path
+) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLES / "off_by_one", repo)
+    (repo / ".github").mkdir()
+    (repo / ".github" / "truth.yml").write_text("protected_paths: ['series/*']\n")
+
+    code, report = run_fix_json(repo)
+
+    assert (code, report["status"]) == (1, "no_fix")
+    assert report["candidates"]
+    assert all(c["status"] == "rejected" for c in report["candidates"])
+    assert "protected" in report["candidates"][0]["reason"]
+
+
+def test_invalid_repository_config_is_bad_input_naming_the_key(
+    truth_env: Path, tmp_path: Path
+) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLES / "off_by_one", repo)
+    (repo / ".github").mkdir()
+    (repo / ".github" / "truth.yml").write_text("max_candidates: lots\n")
+
+    result = CliRunner().invoke(cli, ["fix", str(repo)])
+
+    assert result.exit_code == 2
+    assert "max_candidates" in result.output
