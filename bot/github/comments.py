@@ -106,18 +106,83 @@ def review_body(outcome: FixOutcome, url: str, head_sha: str, suggested: int, ou
     )
 
 
-def fallback_comment(diff: str, url: str, head_sha: str, branch_pr_url: str | None) -> str:
-    extra = (
-        f"\n\nThe fix is also on a branch, as a pull request into this one: {branch_pr_url}"
-        if branch_pr_url
-        else ""
-    )
+def fallback_comment(diff: str, url: str, head_sha: str, fix_pr_note: str | None) -> str:
+    """The whole verified diff; `fix_pr_note` says where the fix PR is, or why there is none."""
+    extra = f"\n\n{fix_pr_note}" if fix_pr_note else ""
     return (
         f"{fallback_marker(head_sha)}\n**Truth Engine: verified fix outside this PR's diff.** "
         "GitHub only allows suggestions on lines the PR changes, so here is the whole verified "
         "patch; apply it with `git apply`."
         + extra
         + f"\n\n```diff\n{diff.rstrip()}\n```\n\nProof and logs: {url}"
+    )
+
+
+def fix_pr_linked(branch: str, pr_url: str) -> str:
+    return (
+        f"The fix is also on the branch `{branch}`, as a pull request into this one: {pr_url}. "
+        "Merge it to add the fix to this PR."
+    )
+
+
+def fix_pr_from_fork(head_repository: str | None) -> str:
+    where = f"the fork `{head_repository}`" if head_repository else "a fork that no longer exists"
+    return (
+        f"This PR comes from {where}, and Truth Engine cannot push to a fork, so it opened no "
+        "pull request with the fix (`open_fix_pr` works for branches of this repository only). "
+        "Apply the diff below to your branch."
+    )
+
+
+def fix_pr_forbidden() -> str:
+    return (
+        "Truth Engine could not open a pull request with the fix: GitHub refused to create the "
+        "branch because the app may only read this repository's contents. To get fix pull "
+        "requests, grant Contents: write to the app, or set open_fix_pr: false in "
+        "`.github/truth.yml` to stop trying. Meanwhile, apply the diff below."
+    )
+
+
+def fix_pr_not_built(problem: str) -> str:
+    return (
+        f"Truth Engine could not build the fix branch ({problem}), so it opened no pull "
+        "request. Apply the diff below instead; `/truth retry` tries again."
+    )
+
+
+def _fixed_tests(outcome: FixOutcome) -> list[str]:
+    winner = outcome.winner
+    return list(winner.verification.fixed_tests) if winner and winner.verification else []
+
+
+def fix_commit_message(outcome: FixOutcome, number: int, url: str) -> str:
+    """Says what the commit fixes and links the session that verified it."""
+    winner = outcome.winner
+    assert winner is not None
+    fixed = _fixed_tests(outcome)
+    what = ", ".join(fixed[:5]) + (f" and {len(fixed) - 5} more" if len(fixed) > 5 else "")
+    verified = (
+        f"Now passing in a sandbox: {what}." if fixed else "The failing tests pass in a sandbox."
+    )
+    return (
+        f"Fix the failing tests of #{number}\n\n{winner.description.strip()}\n\n"
+        f"{verified} No test that passed before broke. Verified fix by Truth Engine "
+        f"(candidate {winner.id}, {winner.engine}).\n\nSession, logs and proof: {url}\n"
+    )
+
+
+def fix_pr_title(number: int) -> str:
+    return f"Truth Engine: verified fix for #{number}"
+
+
+def fix_pr_body(outcome: FixOutcome, number: int, head_ref: str, url: str) -> str:
+    winner = outcome.winner
+    assert winner is not None
+    return (
+        f"The failing tests of #{number} pass with this change (candidate {winner.id}, "
+        f"{winner.engine}) in a sandbox with no network, and no test that passed before broke. "
+        f"Merging this pull request adds the fix as one commit to `{head_ref}`.\n\n"
+        f"{proof_summary(outcome)}\n\nSession, logs and proof: {url}"
     )
 
 

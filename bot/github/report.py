@@ -1,7 +1,8 @@
 """Write results to GitHub idempotently: the live check run, the one status comment, the review.
 
 Every write looks for its own earlier copy first (check run by external_id, comments and
-reviews by hidden markers), so a retried or crashed job edits instead of duplicating.
+reviews by hidden markers, the fix branch and PR by session id), so a retried or crashed job
+edits instead of duplicating.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from githubkit.exception import RequestFailed
 
 from bot.github import comments
 from bot.github.client import split_repo
+from bot.github.fix_pr import CheckoutFiles, open_fix_pr
 from bot.github.suggestions import place_suggestions
 
 log = logging.getLogger(__name__)
@@ -155,6 +157,7 @@ async def _has_review(gh: GitHub[Any], repository: str, number: int, marker: str
 class Posted:
     review_comments: int
     fallback: bool
+    fix_pr_url: str | None = None
 
 
 async def post_fix(
@@ -166,8 +169,14 @@ async def post_fix(
     outcome: Any,
     url: str,
     patches: dict[str, str | None],
+    fix_pr_from: CheckoutFiles | None = None,
 ) -> Posted:
-    """The review with suggestion blocks, plus a diff comment for changes outside the PR's diff."""
+    """The review with suggestion blocks, plus a diff comment for changes outside the PR's diff.
+
+    `fix_pr_from` (the touched files at the head, given when the repo config sets
+    open_fix_pr) also puts the fix on a branch with a PR into the PR's branch, linked from
+    the diff comment.
+    """
     owner, name = split_repo(repository)
     placement = place_suggestions(diff, patches)
     review_posted = False
@@ -201,15 +210,22 @@ async def post_fix(
                     "review refused with 422 on %s#%s; posting the diff instead", repository, number
                 )
     needs_fallback = bool(placement.outside) or not review_posted
+    fix_pr = None
     if needs_fallback:
+        if fix_pr_from is not None:
+            fix_pr = await open_fix_pr(gh, repository, number, head_sha, outcome, url, fix_pr_from)
         await upsert_comment(
             gh,
             repository,
             number,
             comments.fallback_marker(head_sha),
-            comments.fallback_comment(diff, url, head_sha, None),
+            comments.fallback_comment(diff, url, head_sha, fix_pr.note if fix_pr else None),
         )
-    return Posted(len(placement.suggestions) if review_posted else 0, needs_fallback)
+    return Posted(
+        len(placement.suggestions) if review_posted else 0,
+        needs_fallback,
+        fix_pr.url if fix_pr else None,
+    )
 
 
 def describe_posted(posted: Posted) -> Sequence[str]:
@@ -218,4 +234,6 @@ def describe_posted(posted: Posted) -> Sequence[str]:
         parts.append(f"{posted.review_comments} suggestion(s) in a review")
     if posted.fallback:
         parts.append("the full diff in a comment (changes outside this PR's diff)")
+    if posted.fix_pr_url:
+        parts.append(f"a pull request with the fix into this branch: {posted.fix_pr_url}")
     return parts
