@@ -42,9 +42,13 @@ class EventLog:
         self.events: list[dict[str, Any]] = []
         # One random prefix per log plus the seq keeps ids unique without a uuid per event.
         self.id_prefix = new_id("evt")
+        self.redactions = 0
         self.server_time = server_time if server_time is not None else time.time()
 
     def _add(self, kind: str, ts_client: float, payload: dict[str, Any]) -> dict[str, Any]:
+        # Redacted as it is added: during a reconstruction that overlaps git's own work.
+        payload, count = redact_tree(payload)
+        self.redactions += count
         seq = len(self.events)
         event = {
             "id": f"{self.id_prefix}-{seq}", "seq": seq, "ts_client": ts_client,
@@ -73,11 +77,11 @@ class EventLog:
         return self._add("rationale_note", ts_client, payload)
 
 
-def assemble(document: dict[str, Any]) -> Trace:
-    """Redact a trace given as plain data, validate it once, and complete it."""
-    cleaned, count = redact_tree(document)
-    trace = Trace.model_validate(cleaned)
-    trace.metrics.redactions += count
+def assemble(header: dict[str, Any], log: EventLog) -> Trace:
+    """Redact the header (the log's events already are), validate the trace once, complete it."""
+    cleaned, count = redact_tree(header)
+    trace = Trace.model_validate({**cleaned, "events": log.events})
+    trace.metrics.redactions += count + log.redactions
     trace.metrics = compute_metrics(trace)
     trace.completed_at = trace.completed_at or utc_now()
     return trace

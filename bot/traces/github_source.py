@@ -194,8 +194,8 @@ async def reconstruct_pr(
                 "base": (pull.get("base") or {}).get("sha"),
                 "head": (pull.get("head") or {}).get("sha"),
             },
-            "events": log.events,
-        }
+        },
+        log,
     )
 
 

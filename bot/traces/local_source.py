@@ -61,8 +61,7 @@ def reconstruct_local(
         "task": {"title": last.message.splitlines()[0] if last and last.message else ""},
         "repo": {"name": repo_path.name, "base": base_sha, "head": head_sha},
         "environment": {"os": platform.system(), "python": sys.version.split()[0]},
-        "events": log.events,
-    })  # fmt: skip
+    }, log)  # fmt: skip
 
 
 def _after_hashes(repo: Path, base: str, head: str) -> dict[str, str]:
