@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     github_client_id: str | None = None
     github_client_secret: SecretStr | None = None
     github_api_url: str = "https://api.github.com"
+    session_secret: SecretStr | None = None  # dashboard cookies; unset: generated in state_dir
 
     trace_secret: SecretStr = SecretStr("truth-engine-dev-trace-secret")
     trace_signing_key_path: Path | None = None

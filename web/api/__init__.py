@@ -14,6 +14,7 @@ from bot.traces.blobs import BlobStore, default_store
 from bot.traces.validate import Validator, snapshot_validator
 from web.api.auth import Handler, authenticated
 from web.api.openapi import openapi_endpoint
+from web.api.sessions import session_routes
 from web.api.traces import TraceApi
 
 MAX_CHUNK_BYTES = 2 * 1024 * 1024
@@ -65,5 +66,6 @@ def routes(
         Route("/v1/traces/{trace_id}/export", auth(api.export), methods=["GET"]),
         Route("/v1/artifacts", auth(api.artifact), methods=["POST"]),
         Route("/v1/keys", api.keys, methods=["GET"]),
+        *session_routes(get_engine, auth),
         Route("/openapi.json", openapi_endpoint, methods=["GET"]),
     ]

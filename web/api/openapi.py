@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse, Response
 
 from bot.traces.ingest import TraceHeader
 from bot.traces.schema import ArtifactRef, Trace
+from web.api.sessions import openapi_paths
 
 REF = "#/components/schemas/{model}"
 
@@ -133,7 +134,7 @@ def openapi_document() -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "Truth Engine API", "version": "1"},
         "security": [{"bearer": []}],
-        "paths": _paths(),
+        "paths": {**_paths(), **openapi_paths()},
         "components": _components(),
     }
 
