@@ -20,6 +20,7 @@ from githubkit.exception import RequestFailed
 from bot.github import comments
 from bot.github.client import split_repo
 from bot.github.config import CONFIG_PATH, ConfigInvalid, RepoConfig, merge_config
+from bot.github.fix_pr import read_checkout
 from bot.github.gather import UnsafeArchive, download_repository, failure_logs, pull_patches
 from bot.github.report import LiveCheckRun, describe_posted, post_fix, upsert_status
 from bot.pipeline_types import FixOutcome, FixRequest, FixStatus, ProgressEvent
@@ -209,12 +210,26 @@ async def fix_failure(
             installation_id=installation_id,
         )
         outcome = await _run_pipeline(ctx, request, check)
+        # Read now: the checkout is gone once this block ends.
+        fix_pr_from = (
+            read_checkout(root, outcome.winner.diff)
+            if config.open_fix_pr and outcome.winner is not None
+            else None
+        )
     url = comments.session_url(settings.public_url, outcome.session_id)
     check.details_url = url
     posted_note = ""
     if outcome.status is FixStatus.VERIFIED and outcome.winner is not None:
         posted = await post_fix(
-            gh, repository, pull_number, head_sha, outcome.winner.diff, outcome, url, patches
+            gh,
+            repository,
+            pull_number,
+            head_sha,
+            outcome.winner.diff,
+            outcome,
+            url,
+            patches,
+            fix_pr_from=fix_pr_from,
         )
         posted_note = " Posted " + " and ".join(describe_posted(posted)) + "."
     await check.publish(force=True)

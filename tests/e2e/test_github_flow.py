@@ -346,6 +346,26 @@ async def test_fix_outside_the_pr_diff_is_posted_as_a_diff_comment_without_a_422
     assert check["conclusion"] == "success"
 
 
+async def test_open_fix_pr_puts_an_out_of_diff_fix_on_a_branch_with_a_pr(
+    fake_github: FakeGitHub, app_client: httpx.AsyncClient, settings: Settings
+) -> None:
+    serve_example(fake_github, PATCH_ELSEWHERE)
+    fake_github.set_file(REPO, ".github/truth.yml", "open_fix_pr: true\n")
+    await deliver(app_client, "check_run", failing_check_run())
+
+    run = await run_worker(settings)
+
+    assert (run.complete, run.failed) == (1, 0)
+    [pull] = fake_github.pulls_created
+    branch = pull["head"]
+    assert branch.startswith("truth-engine/fix-")
+    fixed = fake_github.branch_files(REPO, branch)[SOURCE]
+    assert FIXED_LINE in fixed.splitlines()
+    [fallback] = [c for c in fake_github.comments if "truth-engine:fallback" in c["body"]]
+    assert pull["html_url"] in fallback["body"]
+    assert fake_github.unprocessable == []
+
+
 async def test_sessions_per_head_sha_are_capped_and_the_cap_is_stated(
     fake_github: FakeGitHub, app_client: httpx.AsyncClient, settings: Settings
 ) -> None:
