@@ -1,4 +1,4 @@
-"""A real uvicorn server on 127.0.0.1 and a free port, in a thread, for streaming and browser tests."""
+"""A real uvicorn server on 127.0.0.1 (free port, own thread) for streaming and browser tests."""
 
 from __future__ import annotations
 
