@@ -106,14 +106,15 @@ def redact_tree(value: Any) -> tuple[Any, int]:
 
 
 def _strings(value: Any, found: list[str]) -> list[str]:
-    if isinstance(value, str):
-        found.append(value)
-    elif isinstance(value, dict):
-        for item in value.values():
-            _strings(item, found)
-    elif isinstance(value, list):
-        for item in value:
-            _strings(item, found)
+    pending = [value]
+    while pending:  # iterative: this runs once per event on every reconstruction
+        item = pending.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
     return found
 
 
