@@ -36,9 +36,6 @@ def page_routes(settings: Settings, engine: EngineGetter) -> list[BaseRoute]:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
 
-    async def home(request: Request) -> Response:
-        return RedirectResponse("/sessions", status_code=303)
-
     async def sessions(request: Request) -> Response:
         viewer = viewer_or_login(request)
         if isinstance(viewer, Response):
@@ -124,7 +121,6 @@ def page_routes(settings: Settings, engine: EngineGetter) -> list[BaseRoute]:
         return page(request, "snippets.html", viewer=viewer, snippets=found, error_type=wanted)
 
     return [
-        Route("/", home),
         Route("/sessions", sessions),
         Route("/sessions/{session_id}", session),
         Route("/sessions/{session_id}/console", console_stream),
