@@ -12,7 +12,7 @@ from typing import Any
 from arq.connections import ArqRedis
 from prometheus_client import CollectorRegistry, Counter, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
-from redis.asyncio import ConnectionPool
+from redis.asyncio import BlockingConnectionPool
 from redis.exceptions import RedisError
 from sqlalchemy import text
 from starlette.applications import Starlette
@@ -22,17 +22,25 @@ from starlette.routing import BaseRoute, Route
 
 from bot.handlers import ROUTER
 from bot.settings import Settings
+from web.dashboard import dashboard
 from webhooks.ingress import WebhookIngress
 
 log = logging.getLogger(__name__)
 
 REDIS_TIMEOUT_S = 2.0
+QUEUE_CONNECTIONS = 64  # deliveries in flight at once; more wait up to REDIS_TIMEOUT_S
 
 
 def make_queue(redis_url: str) -> ArqRedis:
     """An arq connection that connects on first use, so the app starts even if Redis is down."""
-    pool = ConnectionPool.from_url(
-        redis_url, socket_connect_timeout=REDIS_TIMEOUT_S, socket_timeout=REDIS_TIMEOUT_S
+    # redis-py's plain pool checks a connection for stale data while holding the pool's lock,
+    # which lets one command start per event-loop turn; the blocking pool checks outside it.
+    pool = BlockingConnectionPool.from_url(
+        redis_url,
+        max_connections=QUEUE_CONNECTIONS,
+        timeout=REDIS_TIMEOUT_S,
+        socket_connect_timeout=REDIS_TIMEOUT_S,
+        socket_timeout=REDIS_TIMEOUT_S,
     )
     return ArqRedis(connection_pool=pool)
 
@@ -111,6 +119,7 @@ def create_app(settings: Settings, *, queue: ArqRedis | None = None) -> Starlett
 
         routes += setup_routes(settings)
     routes += _optional_api_routes(settings)
+    routes.append(dashboard(settings))  # last: the dashboard mount matches any other path
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

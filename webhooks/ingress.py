@@ -7,9 +7,8 @@ redelivered. No GitHub API call happens here: the worker does the work.
 
 from __future__ import annotations
 
-import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from arq.connections import ArqRedis
@@ -19,13 +18,13 @@ from starlette.responses import JSONResponse
 
 from bot.handlers.router import JobRequest, Router, Skip
 from bot.settings import Settings
+from webhooks.enqueue import DeliveryQueue
+from webhooks.payload import parse_payload
 from webhooks.signature import signature_is_valid
 
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 25 * 1024 * 1024  # GitHub caps payloads at 25 MB
-DELIVERY_TTL_SECONDS = 7 * 24 * 3600  # GitHub lets users redeliver for a few days
-DELIVERY_KEY = "truth:delivery:{}"
 
 
 class Answer(JSONResponse):
@@ -47,6 +46,10 @@ class WebhookIngress:
     router: Router
     queue: ArqRedis
     max_body_bytes: int = MAX_BODY_BYTES
+    deliveries: DeliveryQueue = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.deliveries = DeliveryQueue(self.queue)
 
     async def __call__(self, request: Request) -> Answer:
         secret = self.settings.github_webhook_secret
@@ -80,12 +83,9 @@ class WebhookIngress:
                 "malformed",
                 message="X-GitHub-Event and X-GitHub-Delivery headers are required.",
             )
-        try:
-            payload = json.loads(body)
-        except ValueError:
-            return _answer(400, "malformed", message="The body is not valid JSON.")
-        if not isinstance(payload, dict):
-            return _answer(400, "malformed", message="The body is not a JSON object.")
+        payload = parse_payload(body)
+        if isinstance(payload, str):
+            return _answer(400, "malformed", message=payload)
 
         results = self.router.dispatch(event, payload, self.settings)
         jobs = [r for r in results if isinstance(r, JobRequest)]
@@ -108,29 +108,22 @@ class WebhookIngress:
         return b"".join(chunks)
 
     async def _enqueue(self, delivery: str, event: str, jobs: list[JobRequest]) -> Answer:
-        key = DELIVERY_KEY.format(delivery)
         try:
-            first_time = await self.queue.set(key, event, nx=True, ex=DELIVERY_TTL_SECONDS)
-            if not first_time:
-                log.info("delivery %s is a redelivery; already handled", delivery)
-                return _answer(202, "duplicate", delivery=delivery)
-            queued: list[str] = []
-            duplicates: list[str] = []
-            for job in jobs:
-                job_id = job.job_id or f"delivery:{delivery}"
-                enqueued = await self.queue.enqueue_job(
-                    job.function, _job_id=job_id, delivery=delivery, **job.kwargs
-                )
-                (queued if enqueued is not None else duplicates).append(job_id)
+            outcome = await self.deliveries.submit(delivery, event, jobs)
         except (RedisError, OSError) as exc:
+            # Nothing to unmark: the script marks the delivery only in the same atomic step
+            # that queues its jobs, so a failed call leaves it free for GitHub's redelivery.
             log.error("queue unreachable for delivery %s: %s", delivery, type(exc).__name__)
-            await self._forget(key)
             return _answer(
                 503,
                 "unavailable",
                 message="The job queue (Redis) is unreachable; GitHub will show this delivery "
                 "as failed, redeliver it once Redis is back.",
             )
+        if outcome.duplicate_delivery:
+            log.info("delivery %s is a redelivery; already handled", delivery)
+            return _answer(202, "duplicate", delivery=delivery)
+        queued, duplicates = list(outcome.queued), list(outcome.duplicates)
         log.info(
             "delivery %s (%s): queued %s, already queued %s", delivery, event, queued, duplicates
         )
@@ -141,10 +134,3 @@ class WebhookIngress:
             jobs=queued,
             duplicates=duplicates,
         )
-
-    async def _forget(self, key: str) -> None:
-        # The delivery must not stay marked as seen, or its redelivery would be dropped.
-        try:
-            await self.queue.delete(key)
-        except (RedisError, OSError):
-            log.warning("could not unmark %s; Redis is down, so the mark is likely gone too", key)
