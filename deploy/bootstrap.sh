@@ -16,8 +16,9 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
 command -v git >/dev/null || missing+=(git)
 command -v patch >/dev/null || missing+=(patch)
-# Chromium is only needed for browser tests of the dashboard: TRUTH_BOOTSTRAP_BROWSER=1.
-if [ "${TRUTH_BOOTSTRAP_BROWSER:-0}" = "1" ]; then
+# Debian's Chromium drives the dashboard's browser tests (Playwright never downloads one);
+# TRUTH_BOOTSTRAP_BROWSER=0 skips it on servers.
+if [ "${TRUTH_BOOTSTRAP_BROWSER:-1}" = "1" ]; then
   command -v chromium >/dev/null || missing+=(chromium)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
