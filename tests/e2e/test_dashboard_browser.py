@@ -45,7 +45,9 @@ SCREENSHOT = Path("/tmp/truth-dashboard-session.png")
 @pytest.fixture
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+        pytest.fail(
+            f"{CHROMIUM} is missing: run `bash deploy/bootstrap.sh` (apt-get install chromium)"
+        )
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
