@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
-from arq import Retry
+from arq import Retry, cron
 from arq.connections import RedisSettings
 from githubkit.exception import RequestError, RequestFailed, RequestTimeout
 
@@ -23,6 +23,7 @@ from bot.handlers.fix_session import fix_failure, give_up_fix
 from bot.handlers.installations import sync_installation
 from bot.handlers.trace_on_close import build_trace
 from bot.settings import Settings
+from bot.traces.retention import purge_job
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +109,21 @@ FUNCTIONS = [
 ]
 
 
+async def reap_containers(ctx: dict[str, Any]) -> int:
+    """Remove sandboxes a killed worker left behind (only old ones: others may be running)."""
+    from runner.sandbox import reap_leftovers
+
+    deps = await ctx["pipeline_deps"]()
+    return await asyncio.to_thread(reap_leftovers, deps.sandbox.client)
+
+
+CRON_JOBS = [
+    # Traces past TRUTH_TRACE_RETENTION_DAYS, once a day at a quiet hour.
+    cron(purge_job, hour={3}, minute={17}, run_at_startup=False),
+    cron(reap_containers, minute={41}, run_at_startup=False),
+]
+
+
 async def startup(ctx: dict[str, Any]) -> None:
     from bot.github.client import installation_client
     from db.engine import init_db
@@ -145,6 +161,7 @@ def worker_settings(settings: Settings, **overrides: Any) -> dict[str, Any]:
     base_ctx = {"settings": settings, "settings_per_installation": PER_INSTALLATION_LIMIT}
     return {
         "functions": FUNCTIONS,
+        "cron_jobs": CRON_JOBS,
         "redis_settings": RedisSettings.from_dsn(settings.redis_url),
         "on_startup": startup,
         "on_shutdown": shutdown,

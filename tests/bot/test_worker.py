@@ -206,3 +206,9 @@ async def test_installation_events_keep_records(
         assert record is not None
         assert (record.account, record.repositories) == ("acme", ["acme/b"])
     await pool.aclose()
+
+
+def test_housekeeping_runs_on_a_schedule(settings: Settings) -> None:
+    crons = {job.name: job for job in worker_settings(settings)["cron_jobs"]}
+    assert crons["cron:purge_job"].hour == {3}
+    assert crons["cron:reap_containers"].minute == {41}
