@@ -46,15 +46,9 @@ async def build_trace(
     delivery: str | None = None,
 ) -> str:
     """The one call site of the traces feature for GitHub PRs (bot/traces owns the work)."""
-    import importlib
+    from bot.traces.github_source import capture_pr_trace
 
-    try:
-        source = importlib.import_module("bot.traces.github_source")
-    except ModuleNotFoundError as exc:
-        if exc.name != "bot.traces.github_source":
-            raise
-        return "skipped: bot.traces.github_source is not available in this build"
-    result = await source.capture_pr_trace(
+    result = await capture_pr_trace(
         ctx["github"](installation_id),
         ctx["settings"],
         ctx["db"],
@@ -62,4 +56,4 @@ async def build_trace(
         pull_number=pull_number,
         installation_id=installation_id,
     )
-    return f"trace built: {result}"
+    return f"trace built: {result.trace_id}"

@@ -8,8 +8,6 @@ from typing import Any
 import pytest
 from arq.connections import ArqRedis, RedisSettings, create_pool
 from arq.worker import Worker
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bot.settings import Settings
 from bot.worker import worker_settings
@@ -19,26 +17,6 @@ pytestmark = pytest.mark.services
 
 REPO = "Codertocat/Hello-World"
 HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821"
-
-
-@pytest.fixture(scope="module")
-def private_key() -> str:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-
-
-@pytest.fixture
-def settings(tmp_path: Path, redis_url: str, private_key: str) -> Settings:
-    return Settings(
-        github_app_id=1,
-        github_private_key=private_key,
-        redis_url=redis_url,
-        state_dir=tmp_path,
-        database_url=f"sqlite:///{tmp_path / 'db.sqlite'}",
-        github_webhook_secret="s",
-    )
 
 
 async def run_jobs(settings: Settings, jobs: list[tuple[str, str, dict[str, Any]]]) -> ArqRedis:
