@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -22,6 +21,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot.handlers import ROUTER
 from bot.settings import Settings
+from web.api import routes as api_routes
 from web.dashboard import dashboard
 from webhooks.ingress import WebhookIngress
 
@@ -59,18 +59,6 @@ class Metrics:
 
     async def endpoint(self, request: Request) -> Response:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
-
-
-def _optional_api_routes(settings: Settings) -> list[BaseRoute]:
-    """The traces/dashboard engineer's `web.api.routes(settings)`, when that package has it."""
-    try:
-        api = importlib.import_module("web.api")
-    except ModuleNotFoundError as exc:
-        if exc.name != "web.api":
-            raise
-        return []
-    routes = getattr(api, "routes", None)
-    return list(routes(settings)) if callable(routes) else []
 
 
 def create_app(settings: Settings, *, queue: ArqRedis | None = None) -> Starlette:
@@ -118,7 +106,7 @@ def create_app(settings: Settings, *, queue: ArqRedis | None = None) -> Starlett
         from web.setup import setup_routes
 
         routes += setup_routes(settings)
-    routes += _optional_api_routes(settings)
+    routes += api_routes(settings)
     routes.append(dashboard(settings))  # last: the dashboard mount matches any other path
 
     @contextlib.asynccontextmanager
