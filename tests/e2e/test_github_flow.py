@@ -16,8 +16,6 @@ import httpx
 import pytest
 import redis
 from arq.worker import Worker
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from pydantic import SecretStr
 
 from bot.github.comments import STATUS_MARKER
@@ -78,14 +76,6 @@ CI_LOG = "".join(
         "##[error]Process completed with exit code 1.",
     )
 )
-
-
-@pytest.fixture(scope="module")
-def private_key() -> str:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
 
 
 @pytest.fixture

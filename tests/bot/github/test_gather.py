@@ -7,8 +7,6 @@ import tarfile
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from pydantic import SecretStr
 
 from bot.github.client import installation_client
@@ -106,14 +104,6 @@ def test_a_corrupt_tarball_is_refused_with_a_clear_error(tmp_path: Path) -> None
 
 
 # ---------------------------------------------------------------- logs through the fake GitHub
-
-
-@pytest.fixture(scope="module")
-def private_key() -> str:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
 
 
 @pytest.fixture
