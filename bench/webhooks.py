@@ -35,6 +35,13 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 SECRET = "bench-secret"
+# Both servers run with exactly these options (uvicorn[standard]'s fast loop and parser).
+UVICORN_OPTIONS: dict[str, Any] = {
+    "loop": "uvloop",
+    "http": "httptools",
+    "log_level": "error",
+    "access_log": False,
+}
 PAYLOAD = Path("/work/shared/fixtures/github-webhooks/check_run/completed.payload.json")
 
 
@@ -72,7 +79,7 @@ def serve(kind: str, port: int, redis_url: str, state_dir: str) -> None:
                 github_private_key=SecretStr("unused"),
             )
         )
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="error", access_log=False)
+    uvicorn.run(app, host="127.0.0.1", port=port, **UVICORN_OPTIONS)
 
 
 def body_and_headers() -> tuple[bytes, dict[str, str]]:
@@ -232,6 +239,7 @@ def main() -> None:
     elif generator == "wrk" and not shutil.which("wrk"):
         parser.error("wrk is not installed (apt-get install wrk); use --generator httpx")
     print(f"load generator: {generator}, {args.connections} connections, {args.seconds:g} s each")
+    print(f"both servers: uvicorn, one process, {UVICORN_OPTIONS}")
     with tempfile.TemporaryDirectory() as workdir:
         redis_process = None
         redis_url = args.redis_url
@@ -270,6 +278,7 @@ def main() -> None:
                 "seconds": args.seconds,
                 "connections": args.connections,
                 "cores": os.cpu_count(),
+                "uvicorn": UVICORN_OPTIONS,
                 **results,
                 "ratio": results["unique"]["ratio"],
             }

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from arq.connections import ArqRedis
 from redis.exceptions import RedisError
 from starlette.requests import Request
@@ -33,6 +34,9 @@ class Answer(JSONResponse):
     def __init__(self, status: int, state: str, **details: Any) -> None:
         super().__init__({"status": state, **details}, status_code=status)
         self.state = state
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
 
 
 _answer = Answer
