@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -13,6 +14,11 @@ from bot.analysis.failures import Failure, is_test_path
 ENCLOSING_HEADER_WEIGHT = 0.7  # the loop or branch around a crashing line is often the bug
 CALLED_FROM_TEST_WEIGHT = 0.4
 TEST_FILE_WEIGHT = 0.05
+CALL_DEPTH_DECAY = 0.5  # a function the code under test calls is less suspect than that code
+MAX_CALL_DEPTH = 2
+CHECKED_STORE_WEIGHT = 0.8  # `assert obj.attr == v` failed: whatever sets `.attr` is suspect
+
+FunctionKey = tuple[str, int]  # (file, line of the def)
 
 
 @dataclass(frozen=True)
@@ -32,11 +38,14 @@ def rank_locations(
     """Most suspicious first: innermost in-repo frames, their enclosing headers, then callees.
 
     Each failing test adds to the locations it touches, so lines shared by many failures rise.
-    `passing_tests` is accepted for spectrum ranking once coverage data exists; unused today.
+    Functions a failing test reaches (statically, through its helpers) share in the suspicion,
+    scaled by how few passing tests reach them too (Ochiai over the static call graph).
     """
+    failures = list(failures)
     scores: dict[tuple[str, int], float] = defaultdict(float)
     functions: dict[tuple[str, int], str] = {}
     trees = _TreeCache(repo_root)
+    graph = _CallGraph(trees)
     for failure in failures:
         frames = [f for f in failure.frames if f.in_repo and f.file.endswith(".py")]
         for depth, frame in enumerate(reversed(frames)):
@@ -51,11 +60,19 @@ def rank_locations(
                 continue
             for header in _enclosing_headers(tree, frame.line):
                 scores[(frame.file, header)] += weight * ENCLOSING_HEADER_WEIGHT
-        innermost = frames[-1] if frames else None
-        if innermost is not None and is_test_path(innermost.file):
-            for file, line, name in _callees_of_test(trees, innermost.file, innermost.line):
-                scores[(file, line)] += CALLED_FROM_TEST_WEIGHT
-                functions.setdefault((file, line), name)
+    failing_reach = [_reach_of_failure(graph, failure) for failure in failures]
+    passing_reach = [graph.reach_of_test_id(test_id) for test_id in passing_tests]
+    ochiai = _ochiai(failing_reach, passing_reach)
+    for failure, reach in zip(failures, failing_reach, strict=True):
+        checked = _checked_attributes(failure)
+        for key, depth_weight in reach.items():
+            node = graph.functions[key]
+            weight = CALLED_FROM_TEST_WEIGHT * depth_weight * ochiai[key]
+            for line in _statement_lines(node):
+                scores[(key[0], line)] += weight
+                functions.setdefault((key[0], line), node.name)
+            for line in _lines_storing(node, checked):
+                scores[(key[0], line)] += CHECKED_STORE_WEIGHT * depth_weight
     ranked = [
         Location(file, line, round(score, 6), functions.get((file, line), ""))
         for (file, line), score in scores.items()
@@ -65,10 +82,67 @@ def rank_locations(
     return ranked
 
 
+def _reach_of_failure(graph: _CallGraph, failure: Failure) -> dict[FunctionKey, float]:
+    if failure.test_id:
+        reach = graph.reach_of_test_id(failure.test_id)
+        if reach:
+            return reach
+    frames = [f for f in failure.frames if f.in_repo and f.file.endswith(".py")]
+    innermost = frames[-1] if frames else None
+    if innermost is None or not is_test_path(innermost.file):
+        return {}
+    return graph.reach_of_test_line(innermost.file, innermost.line)
+
+
+def _checked_attributes(failure: Failure) -> set[str]:
+    """Attributes read by the failing assertion in a test (`assert stats.low == 2` → `low`)."""
+    frames = [f for f in failure.frames if f.in_repo and f.file.endswith(".py")]
+    if not frames or not is_test_path(frames[-1].file) or not frames[-1].code:
+        return set()
+    try:
+        tree = ast.parse(frames[-1].code.strip())
+    except SyntaxError:
+        return set()
+    return {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+
+
+def _lines_storing(function: Function, attributes: set[str]) -> list[int]:
+    if not attributes:
+        return []
+    return sorted(
+        {
+            node.lineno
+            for node in ast.walk(function)
+            if isinstance(node, ast.Attribute)
+            and isinstance(node.ctx, ast.Store)
+            and node.attr in attributes
+        }
+    )
+
+
+def _ochiai(
+    failing: list[dict[FunctionKey, float]], passing: list[dict[FunctionKey, float]]
+) -> dict[FunctionKey, float]:
+    failed_by: dict[FunctionKey, int] = defaultdict(int)
+    passed_by: dict[FunctionKey, int] = defaultdict(int)
+    for reach in failing:
+        for key in reach:
+            failed_by[key] += 1
+    for reach in passing:
+        for key in reach:
+            passed_by[key] += 1
+    total_failed = max(1, len(failing))
+    return {
+        key: failed / math.sqrt(total_failed * (failed + passed_by[key]))
+        for key, failed in failed_by.items()
+    }
+
+
 class _TreeCache:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.trees: dict[str, ast.Module | None] = {}
+        self._files: list[str] | None = None
 
     def get(self, relative: str) -> ast.Module | None:
         if relative not in self.trees:
@@ -80,11 +154,113 @@ class _TreeCache:
         return self.trees[relative]
 
     def python_files(self) -> list[str]:
-        return sorted(
-            str(p.relative_to(self.root))
-            for p in self.root.rglob("*.py")
-            if not any(part.startswith(".") or part in ("venv", "node_modules") for part in p.parts)
-        )
+        if self._files is None:
+            self._files = sorted(
+                str(p.relative_to(self.root))
+                for p in self.root.rglob("*.py")
+                if not any(
+                    part.startswith(".") or part in ("venv", "node_modules")
+                    for part in p.relative_to(self.root).parts
+                )
+            )
+        return self._files
+
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+class _CallGraph:
+    """Repository functions by name, and what a test reaches through its helpers and callees."""
+
+    def __init__(self, trees: _TreeCache) -> None:
+        self.trees = trees
+        self.functions: dict[FunctionKey, Function] = {}
+        self.by_name: dict[str, list[FunctionKey]] = defaultdict(list)
+        self._indexed = False
+
+    def _index(self) -> None:
+        if self._indexed:
+            return
+        self._indexed = True
+        for file in self.trees.python_files():
+            if is_test_path(file):
+                continue
+            module = self.trees.get(file)
+            if module is None:
+                continue
+            for node in ast.walk(module):
+                if isinstance(node, ast.ClassDef):
+                    # `Item(...)` runs `Item.__init__`
+                    for item in node.body:
+                        if isinstance(item, Function) and item.name == "__init__":
+                            self.by_name[node.name].append((file, item.lineno))
+                if isinstance(node, Function):
+                    key = (file, node.lineno)
+                    self.functions[key] = node
+                    self.by_name[node.name].append(key)
+
+    def reach_of_test_id(self, test_id: str) -> dict[FunctionKey, float]:
+        file, _, rest = test_id.partition("::")
+        name = rest.rsplit("::", 1)[-1].split("[", 1)[0]
+        tree = self.trees.get(file) if file.endswith(".py") else None
+        if tree is None or not name:
+            return {}
+        for node in ast.walk(tree):
+            if isinstance(node, Function) and node.name == name:
+                return self._reach(tree, node)
+        return {}
+
+    def reach_of_test_line(self, test_file: str, line: int) -> dict[FunctionKey, float]:
+        tree = self.trees.get(test_file)
+        if tree is None:
+            return {}
+        for node in ast.walk(tree):
+            if isinstance(node, Function) and node.lineno <= line <= (node.end_lineno or 0):
+                return self._reach(tree, node)
+        return {}
+
+    def _reach(self, test_tree: ast.Module, test: Function) -> dict[FunctionKey, float]:
+        """Repository functions the test calls (weight 1), and what those call (decayed)."""
+        self._index()
+        helpers = {n.name: n for n in test_tree.body if isinstance(n, Function)}
+        names: set[str] = set()
+        pending, seen_helpers = [test], {test.name}
+        while pending:
+            for called in _called_names(pending.pop()):
+                if called in helpers and called not in seen_helpers:
+                    seen_helpers.add(called)
+                    pending.append(helpers[called])
+                names.add(called)
+        reach: dict[FunctionKey, float] = {}
+        frontier = {key for name in names for key in self.by_name.get(name, [])}
+        weight = 1.0
+        for _ in range(MAX_CALL_DEPTH + 1):
+            next_frontier: set[FunctionKey] = set()
+            for key in sorted(frontier):
+                if key in reach:
+                    continue
+                reach[key] = weight
+                for called in _called_names(self.functions[key]):
+                    next_frontier.update(self.by_name.get(called, []))
+            frontier, weight = next_frontier, weight * CALL_DEPTH_DECAY
+        return reach
+
+
+def _called_names(function: Function) -> set[str]:
+    called: set[str] = set()
+    for call in ast.walk(function):
+        if isinstance(call, ast.Call):
+            if isinstance(call.func, ast.Name):
+                called.add(call.func.id)
+            elif isinstance(call.func, ast.Attribute):
+                called.add(call.func.attr)
+    return called
+
+
+def _statement_lines(function: Function) -> list[int]:
+    return sorted(
+        {n.lineno for n in ast.walk(function) if isinstance(n, ast.stmt) and n is not function}
+    )
 
 
 def _enclosing_headers(tree: ast.Module, line: int) -> list[int]:
@@ -95,35 +271,3 @@ def _enclosing_headers(tree: ast.Module, line: int) -> list[int]:
         ):
             headers.append(node.lineno)
     return headers
-
-
-def _callees_of_test(trees: _TreeCache, test_file: str, line: int) -> list[tuple[str, int, str]]:
-    """Every statement line of the repository functions the failing test calls."""
-    tree = trees.get(test_file)
-    if tree is None:
-        return []
-    called: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.lineno <= line <= (
-            node.end_lineno or 0
-        ):
-            for call in ast.walk(node):
-                if isinstance(call, ast.Call):
-                    func = call.func
-                    if isinstance(func, ast.Name):
-                        called.add(func.id)
-                    elif isinstance(func, ast.Attribute):
-                        called.add(func.attr)
-    locations = []
-    for file in trees.python_files():
-        if is_test_path(file):
-            continue
-        module = trees.get(file)
-        if module is None:
-            continue
-        for node in ast.walk(module):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in called:
-                for statement in ast.walk(node):
-                    if isinstance(statement, ast.stmt) and statement is not node:
-                        locations.append((file, statement.lineno, node.name))
-    return locations

@@ -14,34 +14,40 @@ from bot.repair.diffs import make_diff
 from bot.repair.localize import Location, rank_locations
 from bot.repair.rules.edits import Edit, Source
 from bot.repair.rules.hints import Hints, hints_from
-from bot.repair.rules.insertions import (
-    base_case_edits,
-    guard_edits,
-    import_edits,
-    missing_return_edits,
-)
+from bot.repair.rules.insertions import guard_edits, import_edits, missing_return_edits
+from bot.repair.rules.recursion import base_case_edits
 from bot.repair.rules.templates import expression_edits, module_names
+from bot.repair.rules.variables import parameter_names, wrong_variable_edits
 
 BASE_PRIORS = {
     "compare": 0.6, "arith": 0.5, "off_by_one": 0.5, "constant": 0.35, "negate": 0.4, "boolop": 0.4,
     "swap_args": 0.3, "rename": 0.5, "attribute": 0.9, "import": 0.2, "none_guard": 0.3,
-    "empty_guard": 0.25, "missing_return": 0.3, "base_case": 0.1,
+    "empty_guard": 0.25, "missing_return": 0.3, "base_case": 0.1, "wrong_variable": 0.15,
 }  # fmt: skip
 PRIORS_BY_EXCEPTION = {
     "IndexError": {"off_by_one": 1.0, "compare": 0.7, "empty_guard": 0.6, "constant": 0.6},
-    "NameError": {"import": 1.0, "rename": 0.95},
-    "UnboundLocalError": {"rename": 1.0, "import": 0.5},
+    "NameError": {"import": 1.0, "rename": 0.95, "wrong_variable": 0.5},
+    "UnboundLocalError": {"rename": 1.0, "wrong_variable": 0.9, "import": 0.5},
     "AttributeError": {"attribute": 1.0, "none_guard": 0.95},
-    "TypeError": {"none_guard": 0.9, "swap_args": 0.8, "missing_return": 0.8, "arith": 0.5},
+    "TypeError": {
+        "none_guard": 0.9, "swap_args": 0.8, "missing_return": 0.8, "wrong_variable": 0.7,
+        "arith": 0.5,
+    },
     "AssertionError": {
         "compare": 0.9, "arith": 0.8, "off_by_one": 0.8, "constant": 0.7, "negate": 0.6,
-        "boolop": 0.6, "swap_args": 0.5, "missing_return": 0.6,
+        "boolop": 0.6, "swap_args": 0.5, "missing_return": 0.6, "wrong_variable": 0.4,
+    },
+    # pytest.raises saw nothing: a guard's condition is too narrow
+    "DID NOT RAISE": {
+        "boolop": 0.9, "compare": 0.8, "negate": 0.7, "constant": 0.6, "off_by_one": 0.5,
+        "wrong_variable": 0.4,
     },
     "RecursionError": {"base_case": 1.0, "off_by_one": 0.7, "arith": 0.6, "compare": 0.6},
     "ZeroDivisionError": {"empty_guard": 1.0, "off_by_one": 0.7, "constant": 0.6},
     "KeyError": {"constant": 0.5, "rename": 0.5},
 }  # fmt: skip
 MAX_LOCATIONS = 15
+RAISING_GUARD_WEIGHTS = {"expected": 1.5, "other": 0.4}
 
 
 @dataclass
@@ -67,7 +73,8 @@ class RuleEngine:
         """Yield up to `limit` parseable single-edit patches, most likely first."""
         deadline = time.monotonic() + self.time_budget_seconds
         hints = hints_from(ctx.failures)
-        priors = {**BASE_PRIORS, **PRIORS_BY_EXCEPTION.get(hints.main_exc, {})}
+        kind = "DID NOT RAISE" if hints.expected_raises else hints.main_exc
+        priors = {**BASE_PRIORS, **PRIORS_BY_EXCEPTION.get(kind, {})}
         if hints.main_exc == "AssertionError" and hints.none_in_assertion:
             priors["missing_return"] = 1.0
         locations = rank_locations(
@@ -135,23 +142,53 @@ class RuleEngine:
             statement = _statement_at(tree, location.line)
             function = _function_at(tree, location.line)
             edits: list[Edit] = []
+            weight = 1.0
             if statement is not None:
-                edits += expression_edits(src, statement, hints, module_names(tree))
+                names, parameters = module_names(tree), parameter_names(tree)
+                edits += expression_edits(src, statement, hints, names, parameters)
+                edits += wrong_variable_edits(src, statement, function, "wrong_variable", 1.0)
                 if hints.none_involved or hints.main_exc in ("IndexError", "ZeroDivisionError"):
                     edits += guard_edits(src, statement, function, hints)
+                weight = _raising_guard_weight(statement, hints)
             if location.file not in imports_added and hints.undefined_names:
                 imports_added.add(location.file)
                 edits += import_edits(src, tree, hints, repo_imports)
             if function is not None and (location.file, function.lineno) not in functions_done:
                 functions_done.add((location.file, function.lineno))
-                if hints.none_involved or hints.none_in_assertion:
-                    edits += missing_return_edits(src, function)
+                none_returned = hints.none_involved or hints.none_in_assertion
+                edits += missing_return_edits(src, function, none_returned)
                 if hints.main_exc == "RecursionError":
                     edits += base_case_edits(src, function)
             for edit in edits:
                 score = location.score * priors.get(edit.template, 0.1) * edit.prior
+                if edit.start[0] == location.line:
+                    score *= weight
                 scored.append(_Scored(score, location.file, location.line, edit))
         return scored
+
+
+def _raising_guard_weight(statement: ast.stmt, hints: Hints) -> float:
+    """`if c: raise E` is suspect when a test expected E and saw none, less so otherwise."""
+    if not isinstance(statement, ast.If):
+        return 1.0
+    raised = {
+        _exception_name(node.exc)
+        for node in statement.body
+        if isinstance(node, ast.Raise) and node.exc is not None
+    }
+    if not raised:
+        return 1.0
+    if hints.expected_raises:
+        return RAISING_GUARD_WEIGHTS["expected" if raised & set(hints.expected_raises) else "other"]
+    return 1.0 if hints.main_exc in raised else RAISING_GUARD_WEIGHTS["other"]
+
+
+def _exception_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
 
 
 def _read(root: Path, relative: str) -> str | None:

@@ -11,6 +11,7 @@ from bot.analysis.failures import Failure
 UNDEFINED_NAME = re.compile(r"name '(?P<name>\w+)' is not defined|local variable '(?P<local>\w+)'")
 MISSING_ATTRIBUTE = re.compile(r"has no attribute '(?P<attr>\w+)'")
 SUGGESTION = re.compile(r"Did you mean:? '(?P<name>[\w.]+)'\??")
+DID_NOT_RAISE = re.compile(r"DID NOT RAISE (?:<class ')?(?P<exc>[\w.]+)")
 NONE_VALUE = re.compile(r"'NoneType' object|NoneType|argument of type 'NoneType'")
 
 
@@ -23,6 +24,7 @@ class Hints:
     none_involved: bool = False
     none_in_assertion: bool = False
     expected_literals: list[str] = field(default_factory=list)
+    expected_raises: list[str] = field(default_factory=list)
 
     @property
     def main_exc(self) -> str:
@@ -41,6 +43,8 @@ def hints_from(failures: list[Failure]) -> Hints:
             _add(hints.missing_attributes, match.group("attr"))
         for match in SUGGESTION.finditer(text):
             _add(hints.suggestions, match.group("name").split(".")[-1])
+        for match in DID_NOT_RAISE.finditer(failure.message):
+            _add(hints.expected_raises, match.group("exc").rsplit(".", 1)[-1])
         if NONE_VALUE.search(failure.message):
             hints.none_involved = True
         if exc == "AssertionError" and re.search(r"\bNone\b", failure.message):

@@ -1,4 +1,4 @@
-"""Statement-level fix templates: missing import, None/empty guard, missing return, base case."""
+"""Statement-level fix templates: missing import, None/empty guard, missing return."""
 
 from __future__ import annotations
 
@@ -47,6 +47,14 @@ WELL_KNOWN_NAMES = {
     "choice": "random",
 }
 FALLBACK_DEFAULTS = ["None", '""', "0", "[]", "False"]
+PURE_FUNCTIONS = {
+    "sum", "len", "sorted", "min", "max", "abs", "round", "any", "all", "list", "tuple", "set",
+    "dict", "str", "int", "float", "bool", "reversed", "divmod", "pow", "repr", "frozenset",
+}  # fmt: skip
+PURE_METHODS = {
+    "join", "format", "strip", "lstrip", "rstrip", "split", "lower", "upper", "replace", "copy",
+    "get", "keys", "values", "items", "startswith", "endswith", "count", "index", "find",
+}  # fmt: skip
 
 
 def import_edits(
@@ -161,92 +169,72 @@ def _suspect_names(statement: ast.stmt, hints: Hints) -> list[str]:
 
 
 def missing_return_edits(
-    src: Source, function: ast.FunctionDef | ast.AsyncFunctionDef | None
+    src: Source, function: ast.FunctionDef | ast.AsyncFunctionDef | None, none_returned: bool
 ) -> list[Edit]:
-    """A function that computes a value last but never returns it."""
+    """A value computed and dropped (`a / b` as a statement), or computed last, never returned."""
     if function is None:
         return []
-    if any(isinstance(n, ast.Return) and n.value is not None for n in ast.walk(function)):
-        return []
+    edits = [
+        src.replace_node(
+            node,
+            "return " + src.node_text(node.value),
+            "missing_return",
+            1.0,
+            f"return the dropped value on line {node.lineno} of {function.name}()",
+        )
+        for node in ast.walk(function)
+        if isinstance(node, ast.Expr) and _is_dropped_value(node.value)
+    ]
+    if not none_returned or any(
+        isinstance(n, ast.Return) and n.value is not None for n in ast.walk(function)
+    ):
+        return edits
     last = function.body[-1]
     indent = src.line_indent(last.lineno)
     end_line = last.end_lineno or last.lineno
+    name = ""
     if (
         isinstance(last, ast.Assign)
         and len(last.targets) == 1
         and isinstance(last.targets[0], ast.Name)
     ):
         name = last.targets[0].id
-        text = f"{indent}return {name}\n"
-        return [
+    elif isinstance(last, ast.AugAssign) and isinstance(last.target, ast.Name):
+        name = last.target.id
+    elif (
+        isinstance(last, ast.Expr)
+        and not isinstance(last.value, ast.Constant)
+        and not _is_dropped_value(last.value)
+    ):
+        text = "return " + src.node_text(last.value)
+        label = f"return the last expression of {function.name}()"
+        edits.append(src.replace_node(last, text, "missing_return", 0.9, label))
+    if name:
+        edits.append(
             src.insert_before_line(
                 end_line + 1,
-                text,
+                f"{indent}return {name}\n",
                 "missing_return",
                 1.0,
                 f"return `{name}` at the end of {function.name}()",
             )
-        ]
-    if isinstance(last, ast.AugAssign) and isinstance(last.target, ast.Name):
-        text = f"{indent}return {last.target.id}\n"
-        return [
-            src.insert_before_line(
-                end_line + 1,
-                text,
-                "missing_return",
-                1.0,
-                f"return `{last.target.id}` at the end of {function.name}()",
-            )
-        ]
-    if isinstance(last, ast.Expr) and not isinstance(last.value, ast.Constant):
-        text = "return " + src.node_text(last.value)
-        return [
-            src.replace_node(
-                last,
-                text,
-                "missing_return",
-                0.9,
-                f"return the last expression of {function.name}()",
-            )
-        ]
-    return []
-
-
-def base_case_edits(
-    src: Source, function: ast.FunctionDef | ast.AsyncFunctionDef | None
-) -> list[Edit]:
-    """For RecursionError: stop at the first parameter's smallest values."""
-    if function is None or not function.args.args:
-        return []
-    param = function.args.args[0].arg
-    if param in ("self", "cls"):
-        if len(function.args.args) < 2:
-            return []
-        param = function.args.args[1].arg
-    body = function.body
-    first = body[1] if len(body) > 1 and _is_docstring(body[0]) else body[0]
-    indent = src.line_indent(first.lineno)
-    variants = [f"{param} <= 1", f"{param} <= 0", f"not {param}"]
-    results = [param, "1", "0"]
-    edits = []
-    rank = 0
-    for condition in variants:
-        for result in results:
-            text = f"{indent}if {condition}:\n{indent}    return {result}\n"
-            edits.append(
-                src.insert_before_line(
-                    first.lineno,
-                    text,
-                    "base_case",
-                    DECAY**rank,
-                    f"base case `if {condition}: return {result}` in {function.name}()",
-                )
-            )
-            rank += 1
+        )
     return edits
 
 
-def _is_docstring(node: ast.stmt) -> bool:
+def _is_dropped_value(value: ast.expr) -> bool:
+    """An expression statement with no effect: its value was surely meant to be used."""
+    if isinstance(value, ast.Constant | ast.Await | ast.Yield | ast.YieldFrom | ast.NamedExpr):
+        return False
+    if isinstance(value, ast.Call):
+        func = value.func
+        if isinstance(func, ast.Name):
+            return func.id in PURE_FUNCTIONS
+        return isinstance(func, ast.Attribute) and func.attr in PURE_METHODS
+    return not any(isinstance(n, ast.Call | ast.Await | ast.NamedExpr) for n in ast.walk(value))
+
+
+def is_docstring(node: ast.stmt) -> bool:
     return (
         isinstance(node, ast.Expr)
         and isinstance(node.value, ast.Constant)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from bot.repair.rules.edits import Edit, Source, parenthesize
 from bot.repair.rules.hints import Hints
+from bot.repair.rules.variables import aligned_swap_prior
 
 DECAY = 0.85  # later alternatives for the same node are less likely
 COMPARE_TEXT = {
@@ -81,7 +82,11 @@ def walk_own(statement: ast.stmt) -> Iterator[ast.AST]:
 
 
 def expression_edits(
-    src: Source, statement: ast.stmt, hints: Hints, scope_names: set[str]
+    src: Source,
+    statement: ast.stmt,
+    hints: Hints,
+    scope_names: set[str],
+    parameters: dict[str, list[str]] | None = None,
 ) -> list[Edit]:
     edits: list[Edit] = []
     for node in walk_own(statement):
@@ -95,7 +100,7 @@ def expression_edits(
             edits.extend(_boolop_swap(src, node))
         elif isinstance(node, ast.Call):
             edits.extend(_range_off_by_one(src, node))
-            edits.extend(_swap_arguments(src, node))
+            edits.extend(_swap_arguments(src, node, parameters or {}))
         elif isinstance(node, ast.Subscript):
             edits.extend(_subscript_off_by_one(src, node))
         elif isinstance(node, ast.Constant):
@@ -280,7 +285,7 @@ def _constant_tweaks(src: Source, node: ast.Constant) -> list[Edit]:
     ]
 
 
-def _swap_arguments(src: Source, node: ast.Call) -> list[Edit]:
+def _swap_arguments(src: Source, node: ast.Call, parameters: dict[str, list[str]]) -> list[Edit]:
     args = node.args
     if len(args) < 2 or any(isinstance(a, ast.Starred) for a in args):
         return []
@@ -289,7 +294,8 @@ def _swap_arguments(src: Source, node: ast.Call) -> list[Edit]:
         between = src.segment(src.end(first), src.start(second))
         text = src.node_text(second) + between + src.node_text(first)
         label = f"swap `{src.node_text(first)}` and `{src.node_text(second)}` on line {node.lineno}"
-        edits.append(Edit(src.start(first), src.end(second), text, "swap_args", DECAY**rank, label))
+        prior = DECAY**rank * aligned_swap_prior(node, rank, parameters)
+        edits.append(Edit(src.start(first), src.end(second), text, "swap_args", prior, label))
     return edits
 
 

@@ -1,0 +1,82 @@
+"""Missing recursion base case: stop where the recursive call shrinks its argument to nothing."""
+
+from __future__ import annotations
+
+import ast
+
+from bot.repair.rules.edits import Edit, Source
+from bot.repair.rules.insertions import DECAY, is_docstring
+
+
+def base_case_edits(
+    src: Source, function: ast.FunctionDef | ast.AsyncFunctionDef | None
+) -> list[Edit]:
+    """For RecursionError: stop when the parameter the recursive call shrinks is smallest."""
+    if function is None or not function.args.args:
+        return []
+    body = function.body
+    first = body[1] if len(body) > 1 and is_docstring(body[0]) else body[0]
+    indent = src.line_indent(first.lineno)
+    cases = list(dict.fromkeys(_shrinking_cases(function) + _first_parameter_cases(function)))
+    edits = []
+    for rank, (condition, result) in enumerate(cases):
+        text = f"{indent}if {condition}:\n{indent}    return {result}\n"
+        edits.append(
+            src.insert_before_line(
+                first.lineno,
+                text,
+                "base_case",
+                DECAY**rank,
+                f"base case `if {condition}: return {result}` in {function.name}()",
+            )
+        )
+    return edits
+
+
+def _first_parameter_cases(
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+) -> list[tuple[str, str]]:
+    params = [a.arg for a in function.args.args if a.arg not in ("self", "cls")]
+    if not params:
+        return []
+    param = params[0]
+    return [
+        (condition, result)
+        for condition in (f"{param} <= 1", f"{param} <= 0", f"not {param}")
+        for result in (param, "1", "0")
+    ]
+
+
+def _shrinking_cases(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[tuple[str, str]]:
+    """`f(n - 1)` → `n <= 0`…; `f(n // 2)` → `n == 0`…; `f(xs[1:])` → `not xs`…"""
+    params = [a.arg for a in function.args.args]
+    offset = 1 if params[:1] and params[0] in ("self", "cls") else 0
+    cases: list[tuple[str, str]] = []
+    for call in ast.walk(function):
+        if not isinstance(call, ast.Call) or _called_name(call) != function.name:
+            continue
+        for index, arg in enumerate(call.args):
+            if index + offset >= len(params):
+                break
+            param = params[index + offset]
+            if isinstance(arg, ast.Name) and arg.id == param:
+                continue
+            if not any(isinstance(n, ast.Name) and n.id == param for n in ast.walk(arg)):
+                continue
+            if isinstance(arg, ast.BinOp) and isinstance(
+                arg.op, ast.FloorDiv | ast.Div | ast.RShift
+            ):
+                conditions = [f"{param} == 0", f"{param} <= 0", f"{param} <= 1"]
+            elif isinstance(arg, ast.BinOp):
+                conditions = [f"{param} <= 1", f"{param} <= 0", f"{param} == 0"]
+            else:
+                conditions = [f"not {param}", f"len({param}) <= 1"]
+            results = ["1", "0", param] if isinstance(arg, ast.BinOp) else [param, "0", "1"]
+            cases += [(c, r) for c in conditions for r in results]
+    return cases
+
+
+def _called_name(call: ast.Call) -> str:
+    if isinstance(call.func, ast.Name):
+        return call.func.id
+    return call.func.attr if isinstance(call.func, ast.Attribute) else ""
