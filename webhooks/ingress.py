@@ -115,8 +115,9 @@ class WebhookIngress:
         try:
             outcome = await self.deliveries.submit(delivery, event, jobs)
         except (RedisError, OSError) as exc:
-            # Nothing to unmark: the script marks the delivery only in the same atomic step
-            # that queues its jobs, so a failed call leaves it free for GitHub's redelivery.
+            # Nothing to unmark: the script marks the delivery only in the atomic step that
+            # queues its jobs. A refused or unsent call leaves it free for GitHub's redelivery;
+            # a call whose reply was lost did queue them, so the redelivery is rightly a no-op.
             log.error("queue unreachable for delivery %s: %s", delivery, type(exc).__name__)
             return _answer(
                 503,
