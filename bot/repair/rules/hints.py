@@ -43,7 +43,7 @@ def hints_from(failures: list[Failure]) -> Hints:
             _add(hints.missing_attributes, match.group("attr"))
         for match in SUGGESTION.finditer(text):
             _add(hints.suggestions, match.group("name").split(".")[-1])
-        for match in DID_NOT_RAISE.finditer(failure.message):
+        for match in DID_NOT_RAISE.finditer(text):
             _add(hints.expected_raises, match.group("exc").rsplit(".", 1)[-1])
         if NONE_VALUE.search(failure.message):
             hints.none_involved = True

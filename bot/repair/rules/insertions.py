@@ -138,7 +138,7 @@ def guard_edits(
 
 
 def _suspect_names(statement: ast.stmt, hints: Hints) -> list[str]:
-    names = []
+    names: list[str] = []
     for node in ast.walk(statement):
         target: ast.expr | None = None
         if (
@@ -163,9 +163,23 @@ def _suspect_names(statement: ast.stmt, hints: Hints) -> list[str]:
             and target.args
         ):
             target = target.args[0]
-        if isinstance(target, ast.Name) and target.id not in names:
-            names.append(target.id)
+        name = _guardable(target)
+        if name and name not in names:
+            names.append(name)
     return names
+
+
+def _guardable(target: ast.expr | None) -> str:
+    """`x` or `self.x`; never `self` itself, which cannot be None or empty."""
+    if isinstance(target, ast.Name):
+        return "" if target.id in ("self", "cls") else target.id
+    if (
+        isinstance(target, ast.Attribute)
+        and isinstance(target.value, ast.Name)
+        and target.value.id in ("self", "cls")
+    ):
+        return f"{target.value.id}.{target.attr}"
+    return ""
 
 
 def missing_return_edits(

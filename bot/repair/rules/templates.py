@@ -14,6 +14,7 @@ from bot.repair.rules.hints import Hints
 from bot.repair.rules.variables import aligned_swap_prior
 
 DECAY = 0.85  # later alternatives for the same node are less likely
+GUARD_SWAP_PRIOR = 3.0
 COMPARE_TEXT = {
     ast.Lt: "<",
     ast.LtE: "<=",
@@ -192,9 +193,25 @@ def _boolop_swap(src: Source, node: ast.BoolOp) -> list[Edit]:
     for left, right in zip(node.values, node.values[1:], strict=False):
         label = f"`{old}` → `{new}` on line {node.lineno}"
         edit = _replace_between(src, left, right, rf"\b{old}\b", new, "boolop", 0, label)
+        if edit and _misguarded(left, right, node.op):
+            edit = Edit(edit.start, edit.end, edit.replacement, "boolop", GUARD_SWAP_PRIOR, label)
         if edit:
             edits.append(edit)
     return edits
+
+
+def _misguarded(left: ast.expr, right: ast.expr, op: ast.boolop) -> bool:
+    """`x is None and x > 1` (or `x is not None or x > 1`): the right side only runs on None."""
+    if not (
+        isinstance(left, ast.Compare)
+        and len(left.ops) == 1
+        and isinstance(left.comparators[0], ast.Constant)
+        and left.comparators[0].value is None
+    ):
+        return False
+    wanted = ast.Is if isinstance(op, ast.And) else ast.IsNot
+    checked = ast.dump(left.left)
+    return isinstance(left.ops[0], wanted) and any(ast.dump(n) == checked for n in ast.walk(right))
 
 
 def _negate(src: Source, test: ast.expr) -> list[Edit]:

@@ -101,12 +101,29 @@ CASES = [
         Failure(
             "tests/test_mod.py::test_f",
             "Failed",
-            "DID NOT RAISE <class 'ValueError'>",
+            "",
             [Frame("tests/test_mod.py", 3, "test_f"), Frame("pkg/mod.py", 2, "check")],
+            # pytest puts the reason in the report's body, not after the exception name
+            output=">   with pytest.raises(ValueError):\nE   Failed: DID NOT RAISE ValueError",
         ),
         "    if number < 1 or number > 10:\n",
         3,
         id="guard_that_did_not_raise",
+    ),
+    pytest.param(
+        "class Stats:\n"
+        "    def push(self, value):\n"
+        "        if self.largest is None and value > self.largest:\n"
+        "            self.largest = value\n",
+        crash(
+            3,
+            "TypeError",
+            "'>' not supported between instances of 'int' and 'NoneType'",
+            "push",
+        ),
+        "        if self.largest is None or value > self.largest:\n",
+        1,
+        id="none_check_that_guards_nothing",
     ),
 ]
 
@@ -135,3 +152,11 @@ def test_a_guard_that_raises_another_error_yields_to_the_computation(tmp_path: P
     guard_edits = [f for f in fixes if "if len(left) != len(right):" not in f]
     assert "        total += x * y\n" in "".join(fixes)
     assert len(guard_edits) < len(fixes) / 2
+
+
+def test_guards_check_the_attribute_never_self(tmp_path: Path) -> None:
+    source = "class C:\n    def size(self):\n        return len(self.items)\n"
+    failure = crash(3, "TypeError", "object of type 'NoneType' has no len()", "size")
+    fixes = ranked_fixes(tmp_path, source, failure)
+    assert "        if self.items is None:\n            return 0\n" in "".join(fixes[:5])
+    assert not any("self is None" in after for after in fixes)
