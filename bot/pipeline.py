@@ -24,6 +24,7 @@ from bot.pipeline_types import (
 )
 from bot.repair.base import RepairContext
 from bot.repair.fix_cache import remember_fix
+from bot.repair.model_categorizer import refine_category
 from bot.reproduce import model_engine_of, reproduce_from_log
 from bot.search import CandidateStream, ScreenedCandidate, pick_winner
 from bot.settings import Settings
@@ -167,7 +168,12 @@ def _steps(run: SessionRun, command: str) -> FixOutcome:
         repo_root=request.repo_root,
         failures=failures,
         test_command=command,
-        category=first.category if first else Category.UNKNOWN,
+        # The rule category picks the model's prompt strategy; a configured model may refine it.
+        category=refine_category(
+            model_engine_of(run.engines),
+            failures,
+            first.category if first else Category.UNKNOWN,
+        ),
         signature=signature(first) if first else "",
         failing_tests=failing,
         passing_tests=baseline.passing_tests(),

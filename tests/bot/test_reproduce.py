@@ -57,7 +57,12 @@ def repo(tmp_path: Path) -> Path:
 def test_reproduction_from_an_unnamed_failure_drives_a_verified_fix(
     repo: Path, tmp_path: Path, sandbox_image: str, model_provider: FakeModelProvider
 ) -> None:
-    model_provider.script("gpt-4o-mini", json.dumps({"code": REPRODUCTION}), json.dumps(FIX))
+    model_provider.script(
+        "gpt-4o-mini",
+        json.dumps({"code": REPRODUCTION}),
+        json.dumps({"category": "type"}),  # the model categorizer overrules the rules' guess
+        json.dumps(FIX),
+    )
     deps = build_deps(
         load_settings(state_dir=tmp_path / "state", sandbox_image=sandbox_image, database_url="")
     )
@@ -77,8 +82,10 @@ def test_reproduction_from_an_unnamed_failure_drives_a_verified_fix(
     assert outcome.baseline.failing_tests() == [
         "tests/test_truth_reproduction.py::test_mean_of_nothing"
     ]
-    first_prompt = json.dumps(model_provider.requests[0])
-    assert "ZeroDivisionError" in first_prompt
+    reproduce, categorize, repair = (json.dumps(r) for r in model_provider.requests)
+    assert "ZeroDivisionError" in reproduce
+    assert "Classify the root cause" in categorize and "rule-based guess: assertion" in categorize
+    assert "A value has the wrong type" in repair  # the strategy of the model's category
 
 
 def test_a_reproduction_that_passes_is_discarded(
