@@ -114,6 +114,9 @@ def _steps(run: SessionRun, command: str) -> FixOutcome:
     request, deps = run.request, run.deps
     run.say("analyzing", "Analyzing failure…")
     libraries = detect_libraries(request.repo_root)
+    if libraries:
+        listed = ", ".join(f"{name}{spec or ''}" for name, spec in list(libraries.items())[:12])
+        run.say("analyzing", f"Libraries: {listed}", libraries=libraries)
     snapshot = RepoSnapshot.from_path(request.repo_root)
     sandbox = deps.sandbox
     if dependency_spec(snapshot) or request.install_command:
