@@ -32,7 +32,8 @@ from typing import Any
 
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 SECRET = "bench-secret"
 # Both servers run with exactly these options (uvicorn[standard]'s fast loop and parser).
@@ -42,7 +43,7 @@ UVICORN_OPTIONS: dict[str, Any] = {
     "log_level": "error",
     "access_log": False,
 }
-PAYLOAD = Path("/work/shared/fixtures/github-webhooks/check_run/completed.payload.json")
+PAYLOAD = ROOT.parent / "shared/fixtures/github-webhooks/check_run/completed.payload.json"
 
 
 def free_port() -> int:
