@@ -19,6 +19,9 @@ router = Router()
 
 CHECK_RUN_NAME = "Truth Engine"
 FAILING_CONCLUSIONS = frozenset({"failure", "timed_out", "startup_failure"})
+# Each Actions job of a commit completes as its own check run, and the workflow completes
+# once more: one session per commit covers them all, since the sandbox runs the whole suite.
+ACTIONS_KEY = "actions"
 
 
 def _fix_job(
@@ -72,7 +75,7 @@ def on_check_run_completed(payload: Payload, settings: Settings) -> RouteResult:
         payload,
         settings,
         check_run,
-        str(check_run.get("name")),
+        ACTIONS_KEY if app_slug == "github-actions" else str(check_run.get("name")),
         check_run_id=check_run.get("id"),
         ci_app=app_slug,
     )
@@ -96,6 +99,4 @@ def on_check_suite_completed(payload: Payload, settings: Settings) -> RouteResul
 @router.on("workflow_run", "completed")
 def on_workflow_run_completed(payload: Payload, settings: Settings) -> RouteResult:
     run = payload.get("workflow_run") or {}
-    return _fix_job(
-        payload, settings, run, f"workflow:{run.get('name')}", workflow_run_id=run.get("id")
-    )
+    return _fix_job(payload, settings, run, ACTIONS_KEY, workflow_run_id=run.get("id"))

@@ -97,6 +97,28 @@ async def test_redelivery_and_second_delivery_of_same_failure_make_one_job(
     assert len(queued_job_ids(store)) == 1
 
 
+async def test_actions_jobs_and_their_workflow_failing_on_one_commit_make_one_job(
+    client: httpx.AsyncClient, store: redis.Redis
+) -> None:
+    job = failing_check_run()
+    job["check_run"]["app"].update(slug="github-actions")
+    other_job = failing_check_run()
+    other_job["check_run"].update(id=7, name="lint")
+    other_job["check_run"]["app"].update(slug="github-actions")
+    workflow = load_payload("workflow_run", "completed.with-pull-requests.payload.json")
+    workflow.update(repository=job["repository"], installation={"id": 42})
+    workflow["workflow_run"].update(conclusion="failure", head_sha=HEAD)
+
+    answers = [
+        await post(client, "check_run", job, delivery="j-1"),
+        await post(client, "check_run", other_job, delivery="j-2"),
+        await post(client, "workflow_run", workflow, delivery="w-1"),
+    ]
+
+    assert [a.json()["status"] for a in answers] == ["queued", "duplicate", "duplicate"]
+    assert queued_job_ids(store) == [f"fix:{REPO}:{HEAD}:actions"]
+
+
 async def test_forged_or_missing_signature_is_401_and_queues_nothing(
     client: httpx.AsyncClient, store: redis.Redis
 ) -> None:
