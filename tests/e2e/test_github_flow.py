@@ -208,7 +208,7 @@ async def test_failing_check_run_gets_a_verified_suggestion_and_a_completed_chec
     twin = await deliver(app_client, "check_run", failing_check_run(), delivery="d-2")
     assert (again.status_code, again.json()["status"]) == (202, "duplicate")
     assert (twin.status_code, twin.json()["status"]) == (202, "duplicate")
-    assert queued(store) == [f"fix:{REPO}:{HEAD}:tests"]
+    assert queued(store) == [f"fix:{REPO}:{HEAD}:actions"]
 
     tokens_before = fake_github.tokens_issued
     run = await run_worker(settings)
