@@ -11,6 +11,7 @@ from bot.pipeline_types import CandidateResult, FixOutcome, FixRequest, Progress
 from bot.repair.base import RepairContext
 from bot.usage import Usage
 from db import queries
+from db.console import add_console_line
 from db.engine import session_scope
 from db.sessions import SessionSource
 from runner.results import RunResult
@@ -39,7 +40,7 @@ class SessionRecorder:
 
     def console(self, event: ProgressEvent) -> None:
         with session_scope(self._db) as s:
-            queries.add_console_line(s, self.session_id, event.stage, event.message)
+            add_console_line(s, self.session_id, event.stage, event.message)
 
     def run(self, candidate_id: str | None, result: RunResult) -> None:
         with session_scope(self._db) as s:
@@ -84,7 +85,7 @@ class SessionRecorder:
 
     def fail(self, message: str, usage: Usage) -> None:
         with session_scope(self._db) as s:
-            queries.add_console_line(s, self.session_id, "error", message)
+            add_console_line(s, self.session_id, "error", message)
             queries.finish_session(
                 s,
                 self.session_id,

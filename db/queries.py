@@ -6,15 +6,15 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from bot.analysis.failures import Failure
 from bot.pipeline_types import CandidateResult
+from db.console import console_lines
 from db.sessions import (
     OUTPUT_CAP_CHARS,
     CandidateRecord,
@@ -22,15 +22,12 @@ from db.sessions import (
     FailureRecord,
     FixSession,
     ProofRecord,
-    QuotaUsage,
     RunRecord,
     SessionSource,
     SessionStatus,
     utcnow,
 )
 from runner.results import RunResult
-
-CONSOLE_SEQ_ATTEMPTS = 20
 
 
 class UnknownSessionError(LookupError):
@@ -126,36 +123,6 @@ def finish_session(
     session.add(record)
     session.flush()
     return record
-
-
-def add_console_line(session: Session, session_id: str, stage: str, message: str) -> int:
-    """Append a line to the session's live console and return its sequence number (from 1)."""
-    for _ in range(CONSOLE_SEQ_ATTEMPTS):
-        last = session.exec(
-            select(func.max(ConsoleLine.seq)).where(ConsoleLine.session_id == session_id)
-        ).one()
-        seq = (last or 0) + 1
-        try:
-            # Parallel candidate runs log at once; a lost race on the unique seq just retries.
-            with session.begin_nested():
-                session.add(
-                    ConsoleLine(session_id=session_id, seq=seq, stage=stage, message=message)
-                )
-            return seq
-        except IntegrityError:
-            if session.get(FixSession, session_id) is None:
-                raise
-    raise RuntimeError(f"could not number a console line for session {session_id} in time")
-
-
-def console_lines(session: Session, session_id: str, after_seq: int = 0) -> list[ConsoleLine]:
-    """Console lines newer than `after_seq`, oldest first, for streaming to a dashboard."""
-    query = (
-        select(ConsoleLine)
-        .where(ConsoleLine.session_id == session_id, ConsoleLine.seq > after_seq)
-        .order_by(col(ConsoleLine.seq))
-    )
-    return list(session.exec(query).all())
 
 
 def record_failures(
@@ -346,42 +313,3 @@ def sessions_for_pr(session: Session, repository: str, pull_number: int) -> int:
         FixSession.repository == repository, FixSession.pull_number == pull_number
     )
     return int(session.exec(query).one())
-
-
-def _today() -> date:
-    return datetime.now(UTC).date()
-
-
-def verifications_today(session: Session, installation_id: int, day: date | None = None) -> int:
-    usage = session.get(QuotaUsage, (installation_id, day or _today()))
-    return usage.verifications if usage else 0
-
-
-def consume_quota(
-    session: Session, installation_id: int, n: int, limit: int, day: date | None = None
-) -> bool:
-    """Take `n` verifications from today's quota; False (and nothing taken) if it would exceed."""
-    if n < 0:
-        raise ValueError(f"cannot consume a negative number of verifications ({n})")
-    day = day or _today()
-    if session.get(QuotaUsage, (installation_id, day)) is None:
-        try:
-            with session.begin_nested():
-                session.add(QuotaUsage(installation_id=installation_id, day=day))
-        except IntegrityError:
-            pass  # another worker created today's row first; the update below still holds
-    # One conditional UPDATE, so concurrent workers cannot both pass the check.
-    result = session.execute(
-        update(QuotaUsage)
-        .where(
-            col(QuotaUsage.installation_id) == installation_id,
-            col(QuotaUsage.day) == day,
-            col(QuotaUsage.verifications) + n <= limit,
-        )
-        .values(verifications=col(QuotaUsage.verifications) + n)
-        .execution_options(synchronize_session=False)
-    )
-    loaded = session.get(QuotaUsage, (installation_id, day))
-    if loaded is not None:
-        session.refresh(loaded)
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 
 from bot.analysis.failures import Category, Failure, Frame
 from bot.pipeline_types import CandidateResult
@@ -136,39 +134,6 @@ def test_long_output_keeps_the_tail_and_is_marked_truncated(db_engine: Engine) -
     assert len(record.stdout) < OUTPUT_CAP_CHARS + 100
 
 
-def test_console_lines_are_numbered_per_session_and_streamable(db_engine: Engine) -> None:
-    with session_scope(db_engine) as db:
-        first = queries.create_session(db).id
-        second = queries.create_session(db).id
-        seqs = [
-            queries.add_console_line(db, first, "analyzing", "Analyzing failure…"),
-            queries.add_console_line(db, first, "reproducing", "Reproducing in sandbox…"),
-            queries.add_console_line(db, second, "analyzing", "Analyzing failure…"),
-        ]
-    assert seqs == [1, 2, 1]
-    with session_scope(db_engine) as db:
-        newer = queries.console_lines(db, first, after_seq=1)
-    assert [(line.seq, line.message) for line in newer] == [(2, "Reproducing in sandbox…")]
-
-
-def test_console_lines_from_parallel_writers_get_distinct_numbers(db_engine: Engine) -> None:
-    with session_scope(db_engine) as db:
-        session_id = queries.create_session(db).id
-
-    def write(worker: int) -> list[int]:
-        seqs = []
-        for line in range(5):
-            with session_scope(db_engine) as db:
-                seqs.append(
-                    queries.add_console_line(db, session_id, "candidate", f"{worker}.{line}")
-                )
-        return seqs
-
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        numbers = [seq for seqs in pool.map(write, range(4)) for seq in seqs]
-    assert sorted(numbers) == list(range(1, 21))
-
-
 def test_list_sessions_filters_and_pages_newest_first(db_engine: Engine) -> None:
     base = datetime(2026, 11, 1, 12, tzinfo=UTC)
     rows = [
@@ -215,22 +180,6 @@ def test_sessions_for_pr_counts_only_that_pull_request(db_engine: Engine) -> Non
         assert queries.sessions_for_pr(db, "octo/app", 9) == 0
 
 
-def test_quota_is_taken_only_while_it_lasts_and_resets_each_day(db_engine: Engine) -> None:
-    today, tomorrow = date(2026, 11, 22), date(2026, 11, 23)
-    with session_scope(db_engine) as db:
-        assert queries.consume_quota(db, 42, 3, limit=5, day=today)
-        assert not queries.consume_quota(db, 42, 3, limit=5, day=today)
-        assert queries.verifications_today(db, 42, day=today) == 3
-        assert queries.consume_quota(db, 42, 2, limit=5, day=today)
-        assert not queries.consume_quota(db, 42, 1, limit=5, day=today)
-        assert queries.consume_quota(db, 42, 5, limit=5, day=tomorrow)
-        assert queries.consume_quota(db, 7, 1, limit=5, day=today)
-    with session_scope(db_engine) as db:
-        assert queries.verifications_today(db, 42, day=today) == 5
-        assert queries.verifications_today(db, 7, day=today) == 1
-        assert queries.verifications_today(db, 99, day=today) == 0
-
-
 def test_unknown_session_and_running_as_final_status_are_refused(db_engine: Engine) -> None:
     with session_scope(db_engine) as db:
         with pytest.raises(queries.UnknownSessionError, match="nope"):
@@ -239,8 +188,3 @@ def test_unknown_session_and_running_as_final_status_are_refused(db_engine: Engi
         with pytest.raises(ValueError, match="final status"):
             queries.finish_session(db, session_id, "running", "x")
         assert queries.get_session(db, "nope") is None
-
-
-def test_child_rows_need_an_existing_session(db_engine: Engine) -> None:
-    with pytest.raises(IntegrityError), session_scope(db_engine) as db:
-        queries.add_console_line(db, "missing", "analyzing", "x")

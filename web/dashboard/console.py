@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator, Callable
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
+from db.console import console_lines
 from db.engine import session_scope
-from db.queries import console_lines
 from db.sessions import ConsoleLine, FixSession, SessionStatus
 
 POLL_SECONDS = 0.5

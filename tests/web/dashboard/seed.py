@@ -1,4 +1,4 @@
-"""Seed sessions through db.queries, as the pipeline stores them, for dashboard and API tests."""
+"""Seed sessions the way the pipeline stores them, for dashboard and API tests."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from bot.analysis.failures import Failure
 from bot.pipeline_types import CandidateResult
 from bot.repair.diffs import make_diff
 from db import queries
+from db.console import add_console_line
 from db.engine import session_scope
 from db.sessions import SessionSource, SessionStatus
 from runner.proof import proof_record
@@ -89,7 +90,7 @@ def seed_session(
         )  # fmt: skip
         queries.record_failures(db, record.id, [failure])
         for stage_message in console:
-            queries.add_console_line(db, record.id, "analyze", stage_message)
+            add_console_line(db, record.id, "analyze", stage_message)
         queries.record_candidate(
             db, record.id,
             CandidateResult(seeded.winner, "rules", "index fix", WINNER_DIFF,
@@ -111,7 +112,7 @@ def seed_session(
 
 def append_console(engine: Engine, session_id: str, message: str) -> int:
     with session_scope(engine) as db:
-        return queries.add_console_line(db, session_id, "verify", message)
+        return add_console_line(db, session_id, "verify", message)
 
 
 def finish(engine: Engine, session_id: str) -> None:

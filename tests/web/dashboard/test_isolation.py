@@ -62,7 +62,7 @@ async def test_quota_bars_show_only_the_viewers_installations(
     as_user_of_a: httpx.AsyncClient, db_engine: Engine
 ) -> None:
     from db.engine import session_scope
-    from db.queries import consume_quota
+    from db.quota import consume_quota
 
     with session_scope(db_engine) as db:
         assert consume_quota(db, INSTALLATION_A, 4, 10)
