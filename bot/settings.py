@@ -118,5 +118,5 @@ def load_settings(**overrides: object) -> Settings:
 
         stored = load_stored_credentials(settings.state_dir)
         if stored:
-            settings = Settings(**{**stored, **overrides})  # type: ignore[arg-type]
+            settings = Settings(**{**stored, **overrides})
     return settings
