@@ -7,7 +7,8 @@ from typing import Any
 
 from bot.analysis.failures import Category, Failure
 from bot.repair.model_engine import ModelEngine, ModelUnavailable
-from bot.repair.prompts import InvalidModelOutput, build_categorize_messages
+from bot.repair.model_output import InvalidModelOutput
+from bot.repair.prompts import build_categorize_messages
 
 log = logging.getLogger(__name__)
 

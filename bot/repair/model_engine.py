@@ -10,14 +10,8 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.repair.base import CandidatePatch, RepairContext
-from bot.repair.prompts import (
-    PROMPT_VERSION,
-    InvalidModelOutput,
-    Message,
-    build_repair_messages,
-    extract_json_object,
-    fixes_from_answer,
-)
+from bot.repair.model_output import InvalidModelOutput, extract_json_object, fixes_from_answer
+from bot.repair.prompts import PROMPT_VERSION, Message, build_repair_messages
 from bot.usage import Usage
 
 if TYPE_CHECKING:

@@ -10,7 +10,8 @@ from typing import Any
 from bot.repair.base import RepairContext
 from bot.repair.diffs import make_diff
 from bot.repair.model_engine import ModelEngine, ModelUnavailable, read_sources
-from bot.repair.prompts import InvalidModelOutput, build_repro_messages
+from bot.repair.model_output import InvalidModelOutput
+from bot.repair.prompts import build_repro_messages
 from bot.repair.sanitize import check_patch
 
 log = logging.getLogger(__name__)
