@@ -13,14 +13,11 @@ each used once and then discarded, taking create/start off the critical path (~3
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
 import secrets
 import socket
 import struct
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -35,13 +32,9 @@ from runner.output import CappedBuffer, TrailerSplitter
 from runner.redact import redact
 from runner.results import RunEnd, RunResult
 from runner.snapshot import SANDBOX_UID, RepoSnapshot
+from runner.wrapper import TRAILER_LIMIT, WORKSPACE, WRAPPER, parse_trailer, with_junit
 
 LABEL = "truth-engine"
-WORKSPACE = "/workspace"
-JUNIT_PATH = f"{WORKSPACE}/truth/junit.xml"
-DEFAULT_TEST_COMMAND = "python -m pytest -q -p no:cacheprovider"
-TRAILER_LIMIT = 64 * 1024 * 1024
-PATCH_FAILED_EXIT = 97
 SANDBOX_ENV = {
     "PATH": "/opt/venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
     "HOME": "/tmp",
@@ -49,82 +42,6 @@ SANDBOX_ENV = {
     "PYTHONDONTWRITEBYTECODE": "1",
     "PYTHONUNBUFFERED": "1",
 }
-
-WRAPPER = r"""
-IFS= read -r mark || exit 90
-tar -xmf - -C /workspace || exit 91
-cd /workspace/repo 2>/dev/null || mkdir -p /workspace/repo && cd /workspace/repo || exit 92
-mkdir -p /workspace/truth
-plog=/workspace/truth/patch.log
-patch_status=none
-strategy=-
-if [ -f /workspace/truth/patch.diff ]; then
-    patch_status=failed
-    if git apply --whitespace=nowarn /workspace/truth/patch.diff 2>"$plog"; then
-        patch_status=applied; strategy=git-apply
-    elif git apply --recount --whitespace=nowarn -C1 /workspace/truth/patch.diff 2>>"$plog"; then
-        patch_status=applied; strategy=git-apply-recount
-    elif patch -p1 --fuzz=2 --batch --forward --no-backup-if-mismatch -r - \
-            -i /workspace/truth/patch.diff >>"$plog" 2>&1; then
-        patch_status=applied; strategy=patch-fuzz
-    fi
-fi
-if [ "$patch_status" = failed ]; then
-    code=97
-else
-    sh -c "$1" </dev/null
-    code=$?
-fi
-printf '\n%s\n%s %s %s\n' "$mark" "$code" "$patch_status" "$strategy"
-if [ -s /workspace/truth/junit.xml ]; then base64 -w0 /workspace/truth/junit.xml; else printf -; fi
-printf '\n'
-if [ -s "$plog" ]; then base64 -w0 "$plog"; else printf -; fi
-printf '\n'
-exit "$code"
-"""
-
-
-def with_junit(command: str | None) -> str:
-    """The test command with a JUnit report requested when it runs pytest."""
-    if not command or not command.strip():
-        return f"{DEFAULT_TEST_COMMAND} -o junit_family=xunit1 --junitxml={JUNIT_PATH}"
-    words = command.replace("&&", " ").replace(";", " ").split()
-    runs_pytest = any(w == "pytest" or w.endswith("/pytest") or w == "py.test" for w in words)
-    if runs_pytest and "--junitxml" not in command and "--junit-xml" not in command:
-        return f"{command} -o junit_family=xunit1 --junitxml={JUNIT_PATH}"
-    return command
-
-
-@dataclass
-class Trailer:
-    exit_code: int
-    patch_status: str
-    strategy: str
-    junit: bytes
-    patch_log: str
-
-
-def parse_trailer(raw: bytes) -> Trailer | None:
-    """The wrapper's report (text after the marker), or None when it is missing or mangled."""
-    lines = raw.decode("ascii", "replace").split("\n")
-    if len(lines) < 4:
-        return None
-    head = lines[1].split()
-    if len(head) != 3 or not head[0].lstrip("-").isdigit():
-        return None
-
-    def decode(field: str) -> bytes:
-        with contextlib.suppress(binascii.Error, ValueError):
-            return b"" if field == "-" else base64.b64decode(field, validate=True)
-        return b""
-
-    return Trailer(
-        int(head[0]),
-        head[1],
-        head[2],
-        decode(lines[2]),
-        decode(lines[3]).decode("utf-8", "replace"),
-    )
 
 
 def _now() -> str:
