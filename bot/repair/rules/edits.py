@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+DECAY = 0.85  # later alternatives for the same node are less likely
+
 
 @dataclass(frozen=True)
 class Edit:

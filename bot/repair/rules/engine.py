@@ -15,8 +15,9 @@ from bot.repair.localize import Location, rank_locations
 from bot.repair.rules.edits import Edit, Source
 from bot.repair.rules.hints import Hints, hints_from
 from bot.repair.rules.insertions import guard_edits, import_edits, missing_return_edits
+from bot.repair.rules.names import module_names
 from bot.repair.rules.recursion import base_case_edits
-from bot.repair.rules.templates import expression_edits, module_names
+from bot.repair.rules.templates import expression_edits
 from bot.repair.rules.variables import parameter_names, wrong_variable_edits
 
 BASE_PRIORS = {
