@@ -237,3 +237,25 @@ async def test_readyz_names_what_is_down(tmp_path: Path) -> None:
         ready = await c.get("/readyz")
     assert ready.status_code == 503
     assert "TRUTH_REDIS_URL" in ready.json()["redis"] and ready.json()["database"] == "ok"
+
+
+async def test_pushes_to_an_open_pr_snapshot_its_trace_and_closing_seals_it(
+    client: httpx.AsyncClient, store: redis.Redis
+) -> None:
+    pushed = load_payload("pull_request", "synchronize.payload.json")
+    closed = load_payload("pull_request", "closed.payload.json")
+    for payload in (pushed, closed):
+        payload["installation"] = {"id": 42}
+    repo, number = pushed["repository"]["full_name"], pushed["pull_request"]["number"]
+
+    snapshot = await post(client, "pull_request", pushed, delivery="p-1")
+    final = await post(client, "pull_request", closed, delivery="p-2")
+
+    assert snapshot.json()["jobs"] == [
+        f"trace:{repo}:{number}:{pushed['pull_request']['head']['sha']}:snapshot"
+    ]
+    closed_repo = closed["repository"]["full_name"]
+    assert final.json()["jobs"] == [
+        f"trace:{closed_repo}:{closed['pull_request']['number']}:"
+        f"{closed['pull_request']['head']['sha']}:final"
+    ]

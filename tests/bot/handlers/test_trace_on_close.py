@@ -64,3 +64,33 @@ async def test_trace_command_from_a_writer_builds_seals_and_publishes_the_trace(
     public_key = load_or_create_signing_key(settings).public_key()
     assert verify_document(document, public_key=public_key).ok
     assert stored.installation_id == 42
+
+
+async def test_snapshot_on_push_stores_the_history_without_validating_or_publishing(
+    fake_github: FakeGitHub, settings: Settings
+) -> None:
+    fake_github.add_pull(REPO, 2, head_sha=HEAD)
+    edit = {"filename": "stats/core.py", "status": "modified", "content": FIXED,
+            "patch": "@@ -1 +1 @@\n-a\n+b"}  # fmt: skip
+    add_pr_commit(fake_github, REPO, 2, sha=HEAD, date="2026-01-05T10:00:00Z",
+                  message="Fix median", files=[edit])  # fmt: skip
+
+    pool = await create_pool(RedisSettings.from_dsn(settings.redis_url))
+    await pool.enqueue_job(
+        "build_trace", _job_id="snap", installation_id=42, repository=REPO, pull_number=2,
+        snapshot=True,
+    )  # fmt: skip
+    worker = Worker(**worker_settings(settings, burst=True, poll_delay=0.05, handle_signals=False))
+    await worker.main()
+    await worker.close()
+    await pool.aclose()
+
+    assert (worker.jobs_complete, worker.jobs_failed) == (1, 0)
+    assert [r for r in fake_github.check_runs if r["name"] == CHECK_RUN_NAME] == []
+    with Session(make_engine(settings.database_url)) as session:
+        [stored] = session.exec(select(TraceRecord)).all()
+    document = json.loads(stored.document_json)
+    assert [e["commit"] for e in document["events"] if e["type"] == "file_edit"] == [HEAD]
+    assert (
+        document["qa"]["validation"] is None or document["qa"]["validation"]["status"] != "passed"
+    )
