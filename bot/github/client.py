@@ -20,9 +20,7 @@ RETRY = RetryChainDecision(RetryRateLimit(max_retry=3), RetryServerError(max_ret
 USER_AGENT = "truth-engine"
 
 
-def app_client(settings: Settings) -> GitHub[Any]:
-    """Authenticated as the app itself (JWT): installation lookups, manifest conversions."""
-    strategy = AppAuthStrategy(str(settings.github_app_id), settings.github_private_key_pem())
+def _client(settings: Settings, strategy: Any) -> GitHub[Any]:
     return GitHub(
         strategy,
         base_url=settings.github_api_url,
@@ -30,20 +28,19 @@ def app_client(settings: Settings) -> GitHub[Any]:
         user_agent=USER_AGENT,
         timeout=30.0,
     )
+
+
+def app_client(settings: Settings) -> GitHub[Any]:
+    """Authenticated as the app itself (JWT): installation lookups, manifest conversions."""
+    pem = settings.github_private_key_pem()
+    return _client(settings, AppAuthStrategy(str(settings.github_app_id), pem))
 
 
 def installation_client(settings: Settings, installation_id: int) -> GitHub[Any]:
     """Authenticated as one installation: everything the app does in a repository."""
-    strategy = AppInstallationAuthStrategy(
-        str(settings.github_app_id), settings.github_private_key_pem(), installation_id
-    )
-    return GitHub(
-        strategy,
-        base_url=settings.github_api_url,
-        auto_retry=RETRY,
-        user_agent=USER_AGENT,
-        timeout=30.0,
-    )
+    pem = settings.github_private_key_pem()
+    strategy = AppInstallationAuthStrategy(str(settings.github_app_id), pem, installation_id)
+    return _client(settings, strategy)
 
 
 def split_repo(repository: str) -> tuple[str, str]:
