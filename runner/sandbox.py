@@ -139,7 +139,7 @@ class Sandbox:
         self, snapshot: RepoSnapshot, command: str | None = None, patch: str | None = None
     ) -> RunResult:
         """Run `command` (default: pytest) on `snapshot` with `patch` applied first, if given."""
-        test_command = with_junit(command)
+        test_command = with_junit(command, self.limits.hang_dump_seconds)
         mark = f"TRUTH-END-{secrets.token_hex(16)}"
         extra = {} if patch is None else {"patch.diff": patch.encode("utf-8")}
         payload = mark.encode() + b"\n" + snapshot.archive_with(extra)

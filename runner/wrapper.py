@@ -8,6 +8,7 @@ import contextlib
 from dataclasses import dataclass
 
 WORKSPACE = "/workspace"
+REPO_DIR = f"{WORKSPACE}/repo"  # where the wrapper unpacks the repository
 JUNIT_PATH = f"{WORKSPACE}/truth/junit.xml"
 DEFAULT_TEST_COMMAND = "python -m pytest -q -p no:cacheprovider"
 TRAILER_LIMIT = 64 * 1024 * 1024
@@ -47,14 +48,20 @@ exit "$code"
 """
 
 
-def with_junit(command: str | None) -> str:
-    """The test command with a JUnit report requested when it runs pytest."""
+def with_junit(command: str | None, hang_dump_seconds: float | None = None) -> str:
+    """The test command with a JUnit report requested when it runs pytest, and, when
+    `hang_dump_seconds` is given, a faulthandler stack dump of any test still running by then
+    (so a run killed at the wall limit still says where it hung)."""
     if not command or not command.strip():
-        return f"{DEFAULT_TEST_COMMAND} -o junit_family=xunit1 --junitxml={JUNIT_PATH}"
+        command = DEFAULT_TEST_COMMAND
     words = command.replace("&&", " ").replace(";", " ").split()
     runs_pytest = any(w == "pytest" or w.endswith("/pytest") or w == "py.test" for w in words)
-    if runs_pytest and "--junitxml" not in command and "--junit-xml" not in command:
-        return f"{command} -o junit_family=xunit1 --junitxml={JUNIT_PATH}"
+    if not runs_pytest:
+        return command
+    if "--junitxml" not in command and "--junit-xml" not in command:
+        command = f"{command} -o junit_family=xunit1 --junitxml={JUNIT_PATH}"
+    if hang_dump_seconds and "faulthandler_timeout" not in command:
+        command = f"{command} -o faulthandler_timeout={hang_dump_seconds:g}"
     return command
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from runner.limits import SandboxLimits
 from runner.wrapper import JUNIT_PATH, parse_trailer, with_junit
 
 
@@ -12,6 +13,19 @@ def test_junit_flag_is_added_only_to_pytest_commands() -> None:
     )
     assert with_junit("pytest --junitxml=r.xml") == "pytest --junitxml=r.xml"
     assert with_junit("make test") == "make test"
+
+
+def test_hang_dump_is_requested_from_pytest_before_the_wall_limit() -> None:
+    limits = SandboxLimits(wall_seconds=10.0)
+    command = with_junit("python -m pytest -q", limits.hang_dump_seconds)
+
+    assert command.endswith(f"-o faulthandler_timeout={limits.hang_dump_seconds:g}")
+    assert 0 < limits.hang_dump_seconds < limits.wall_seconds
+    assert f"--junitxml={JUNIT_PATH}" in command
+    assert with_junit("make test", 6.0) == "make test"
+    own = "pytest -o faulthandler_timeout=2"
+    assert with_junit(own, 6.0) == f"{own} -o junit_family=xunit1 --junitxml={JUNIT_PATH}"
+    assert "faulthandler_timeout" not in with_junit("pytest")
 
 
 def test_trailer_parsing_rejects_mangled_reports() -> None:
