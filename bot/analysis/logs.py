@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.analysis.actions import clean_actions_log, is_actions_log, split_jobs, strip_ansi
 from bot.analysis.failures import Failure
+from bot.analysis.hangs import parse_hangs
 from bot.analysis.paths import normalize_path
 from bot.analysis.pytest_log import looks_like_pytest, parse_pytest, split_sessions
 from bot.analysis.tracebacks import parse_tracebacks
@@ -45,6 +46,8 @@ def _parse_chunk(text: str, repo_root: Path | None) -> list[Failure]:
         for session in split_sessions(clean):
             rest = rest.replace(session, "")
     failures.extend(parse_tracebacks(rest, fix_path))
+    # A test killed at a time limit leaves no traceback, only faulthandler's stack dump.
+    failures.extend(parse_hangs(clean, fix_path, repo_root))
     for match in PIP_ERRORS.finditer(rest):
         failures.append(
             Failure(

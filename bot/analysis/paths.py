@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path, PurePosixPath
 
+from runner.wrapper import REPO_DIR
+
 # Checkout directories of common CI systems and containers; the repository starts after them.
 CHECKOUT_PREFIXES = [
     re.compile(r"^/home/runner/work/[^/]+/[^/]+/"),  # GitHub Actions (Linux)
@@ -12,7 +14,8 @@ CHECKOUT_PREFIXES = [
     re.compile(r"^[A-Za-z]:[\\/]a[\\/][^\\/]+[\\/][^\\/]+[\\/]"),  # GitHub Actions (Windows)
     re.compile(r"^/github/workspace/"),  # container actions
     re.compile(r"^/builds/(?:[^/]+/)+?[^/]+/(?=[^/]+)"),  # GitLab CI
-    re.compile(r"^/workspace/"),  # the Truth Engine sandbox
+    re.compile(rf"^{re.escape(REPO_DIR)}/"),  # the Truth Engine sandbox's checkout
+    re.compile(r"^/workspace/"),
     re.compile(r"^/(?:app|src|code|repo)/"),  # common Dockerfile WORKDIRs
 ]
 OUTSIDE_REPO = re.compile(
