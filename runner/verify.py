@@ -102,6 +102,12 @@ def decide(
             f"{len(targets)} failing test(s) pass after the patch, "
             f"{len(patched.passing_tests())} pass in all, no regressions"
         )
+    if baseline.end is RunEnd.TIMEOUT:
+        # Killed before any report: which tests failed is unknown, so only an all-green run counts.
+        return Verdict.VERIFIED, (
+            "the tests hung before the patch and all pass after it "
+            f"({len(patched.passing_tests())} passed, exit 0)"
+        )
     return Verdict.VERIFIED, "the test command fails before the patch and exits 0 after it"
 
 

@@ -115,6 +115,18 @@ def test_baseline_that_could_not_run_is_error() -> None:
     assert "engine gone" in reason
 
 
+def test_hung_baseline_counts_only_an_all_green_patched_run() -> None:
+    hung = run(RunEnd.TIMEOUT, None, reason="killed at the 10 s wall-time limit")
+
+    verdict, reason = decide(hung, run(a="passed", b="passed"))
+    assert verdict is Verdict.VERIFIED and "hung" in reason
+    assert decide(hung, run(exit_code=1, a="passed", b="failed"))[0] is Verdict.FAILED
+    assert decide(hung, run(RunEnd.TIMEOUT, None))[0] is Verdict.TIMEOUT
+    # a test named as the target must be seen passing, not merely absent from a green run
+    assert decide(hung, run(a="passed"), ["b"])[0] is Verdict.FAILED
+    assert decide(hung, run(a="passed", b="passed"), ["b"])[0] is Verdict.VERIFIED
+
+
 class ExplodingSandbox:
     """Stands in for the runner to prove one crashing candidate leaves the others intact."""
 
