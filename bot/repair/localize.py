@@ -17,6 +17,12 @@ TEST_FILE_WEIGHT = 0.05
 CALL_DEPTH_DECAY = 0.5  # a function the code under test calls is less suspect than that code
 MAX_CALL_DEPTH = 2
 CHECKED_STORE_WEIGHT = 0.8  # `assert obj.attr == v` failed: whatever sets `.attr` is suspect
+# A hung test: the loop it spins in never ends, so its condition and the statements that should
+# move that condition towards false are more suspect than the line the dump caught it on.
+HANG_LOOP_HEADER_WEIGHT = 1.5
+HANG_PROGRESS_WEIGHT = 1.1
+HANG_OUTER_LOOP_DECAY = 0.5
+HANG_TYPES = {"Timeout"}
 
 FunctionKey = tuple[str, int]  # (file, line of the def)
 
@@ -60,6 +66,9 @@ def rank_locations(
                 continue
             for header in _enclosing_headers(tree, frame.line):
                 scores[(frame.file, header)] += weight * ENCLOSING_HEADER_WEIGHT
+            if failure.exc_type in HANG_TYPES:
+                for line, hang_weight in _hang_suspects(tree, frame.line):
+                    scores[(frame.file, line)] += weight * hang_weight
     failing_reach = [_reach_of_failure(graph, failure) for failure in failures]
     passing_reach = [graph.reach_of_test_id(test_id) for test_id in passing_tests]
     ochiai = _ochiai(failing_reach, passing_reach)
@@ -271,3 +280,39 @@ def _enclosing_headers(tree: ast.Module, line: int) -> list[int]:
         ):
             headers.append(node.lineno)
     return headers
+
+
+def _hang_suspects(tree: ast.Module, line: int) -> list[tuple[int, float]]:
+    """Loops around a hung line, innermost first: each header, and for `while` loops the
+    statements that assign a name the condition reads (the loop's progress)."""
+    loops = sorted(
+        (
+            node
+            for node in ast.walk(tree)
+            if isinstance(node, ast.For | ast.While)
+            and node.lineno <= line <= (node.end_lineno or node.lineno)
+        ),
+        key=lambda node: -node.lineno,
+    )
+    suspects: list[tuple[int, float]] = []
+    for depth, loop in enumerate(loops):
+        decay = HANG_OUTER_LOOP_DECAY**depth
+        suspects.append((loop.lineno, HANG_LOOP_HEADER_WEIGHT * decay))
+        if isinstance(loop, ast.While):
+            read = {n.id for n in ast.walk(loop.test) if isinstance(n, ast.Name)}
+            for statement in _progress_statements(loop, read):
+                suspects.append((statement.lineno, HANG_PROGRESS_WEIGHT * decay))
+    return suspects
+
+
+def _progress_statements(loop: ast.While, names: set[str]) -> list[ast.stmt]:
+    found: list[ast.stmt] = []
+    for node in ast.walk(loop):
+        if isinstance(node, ast.AugAssign | ast.Assign | ast.AnnAssign):
+            targets: list[ast.expr] = (
+                node.targets if isinstance(node, ast.Assign) else [node.target]
+            )
+            stored = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+            if stored & names:
+                found.append(node)
+    return found

@@ -16,7 +16,7 @@ from bot.repair.rules.edits import Edit, Source
 from bot.repair.rules.hints import Hints, hints_from
 from bot.repair.rules.insertions import guard_edits, import_edits, missing_return_edits
 from bot.repair.rules.names import module_names
-from bot.repair.rules.recursion import base_case_edits
+from bot.repair.rules.recursion import base_case_edits, calls_itself
 from bot.repair.rules.templates import expression_edits
 from bot.repair.rules.variables import parameter_names, wrong_variable_edits
 
@@ -44,6 +44,11 @@ PRIORS_BY_EXCEPTION = {
         "wrong_variable": 0.4,
     },
     "RecursionError": {"base_case": 1.0, "off_by_one": 0.7, "arith": 0.6, "compare": 0.6},
+    # a hung test: a loop whose condition never turns false, or a step that makes no progress
+    "Timeout": {
+        "negate": 1.0, "compare": 1.0, "boolop": 0.9, "off_by_one": 0.9, "arith": 0.9,
+        "constant": 0.8, "base_case": 0.7, "wrong_variable": 0.3,
+    },
     "ZeroDivisionError": {"empty_guard": 1.0, "off_by_one": 0.7, "constant": 0.6},
     "KeyError": {"constant": 0.5, "rename": 0.5},
 }  # fmt: skip
@@ -158,7 +163,9 @@ class RuleEngine:
                 functions_done.add((location.file, function.lineno))
                 none_returned = hints.none_involved or hints.none_in_assertion
                 edits += missing_return_edits(src, function, none_returned)
-                if hints.main_exc == "RecursionError":
+                if hints.main_exc == "RecursionError" or (
+                    hints.main_exc == "Timeout" and calls_itself(function)
+                ):
                     edits += base_case_edits(src, function)
             for edit in edits:
                 score = location.score * priors.get(edit.template, 0.1) * edit.prior

@@ -76,6 +76,13 @@ def _shrinking_cases(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[t
     return cases
 
 
+def calls_itself(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(
+        isinstance(call, ast.Call) and _called_name(call) == function.name
+        for call in ast.walk(function)
+    )
+
+
 def _called_name(call: ast.Call) -> str:
     if isinstance(call.func, ast.Name):
         return call.func.id
