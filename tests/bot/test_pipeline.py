@@ -87,3 +87,54 @@ def test_no_engine_output_is_no_fix_with_a_clear_message(deps) -> None:
 
     assert outcome.status is FixStatus.NO_FIX
     assert "no repair engine could propose" in outcome.message
+
+
+HUNG_SOURCE = '''"""Digit sums."""
+
+
+def digit_sum(n):
+    total = 0
+    while n >= 0:
+        total += n % 10
+        n //= 10
+    return total
+'''
+HUNG_TESTS = """from digits.sums import digit_sum
+
+
+def test_digit_sum():
+    assert digit_sum(1234) == 10
+
+
+def test_zero():
+    assert digit_sum(0) == 0
+"""
+
+
+def test_a_hanging_loop_is_located_from_the_stack_dump_and_fixed(
+    tmp_path: Path, sandbox_image: str
+) -> None:
+    repo = tmp_path / "repo"
+    (repo / "digits").mkdir(parents=True)
+    (repo / "tests").mkdir()
+    (repo / "digits" / "__init__.py").write_text("")
+    (repo / "digits" / "sums.py").write_text(HUNG_SOURCE)
+    (repo / "tests" / "test_digits.py").write_text(HUNG_TESTS)
+    settings = load_settings(
+        state_dir=tmp_path / "state",
+        sandbox_image=sandbox_image,
+        database_url="",
+        sandbox_timeout_seconds=5.0,
+    )
+
+    outcome = run_fix(
+        FixRequest(repo_root=repo, candidates=3), build_deps(settings), lambda e: None
+    )
+
+    assert outcome.baseline is not None and outcome.baseline.end.value == "timeout"
+    assert "Timeout (" in outcome.baseline.stderr
+    hang = outcome.failures[0]
+    assert hang["exc_type"] == "Timeout"
+    assert hang["test_id"] == "tests/test_digits.py::test_digit_sum"
+    assert outcome.status is FixStatus.VERIFIED and outcome.winner is not None
+    assert "+    while n > 0:" in outcome.winner.diff
