@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 
 from bot.pipeline_types import CandidateResult
 from bot.repair.base import CandidatePatch, RepairContext, RepairEngine
@@ -65,31 +66,35 @@ class CandidateStream:
         emitted = 0
         for engine in self._engines:
             try:
-                for patch in engine.propose(self._ctx, self._max - emitted):
-                    if emitted >= self._max or time.monotonic() > self._deadline:
-                        return
-                    key = _normalized(patch.diff)
-                    if key in self._seen:
-                        duplicate = self._seen[key]
-                        duplicate.votes += 1
-                        duplicate.engines.append(engine.name)
-                        continue
-                    emitted += 1
-                    candidate = ScreenedCandidate(
-                        id=f"c{emitted}", patch=patch, engines=[engine.name]
-                    )
-                    verdict = check_patch(
-                        self._ctx.repo_root,
-                        patch.diff,
-                        allow_dangerous=self._allow_dangerous,
-                        protected_paths=self._ctx.protected_paths,
-                    )
-                    if not verdict.ok:
-                        candidate.rejected_reason = verdict.reason
-                    self._seen[key] = candidate
-                    yield candidate
+                # Drain the engine before verifying anything: engines budget their own time
+                # on the wall clock, and a lazy generator would also be charged for the
+                # minutes its first candidates spend in sandboxes.
+                remaining = self._max - emitted
+                proposals = list(islice(engine.propose(self._ctx, remaining), remaining))
             except Exception as exc:  # one engine's failure must not end the search
                 self.engine_errors.append(f"{engine.name}: {type(exc).__name__}: {exc}")
+                continue
+            for patch in proposals:
+                if emitted >= self._max or time.monotonic() > self._deadline:
+                    return
+                key = _normalized(patch.diff)
+                if key in self._seen:
+                    duplicate = self._seen[key]
+                    duplicate.votes += 1
+                    duplicate.engines.append(engine.name)
+                    continue
+                emitted += 1
+                candidate = ScreenedCandidate(id=f"c{emitted}", patch=patch, engines=[engine.name])
+                verdict = check_patch(
+                    self._ctx.repo_root,
+                    patch.diff,
+                    allow_dangerous=self._allow_dangerous,
+                    protected_paths=self._ctx.protected_paths,
+                )
+                if not verdict.ok:
+                    candidate.rejected_reason = verdict.reason
+                self._seen[key] = candidate
+                yield candidate
 
     def next_batch(self, size: int) -> list[ScreenedCandidate]:
         batch: list[ScreenedCandidate] = []

@@ -117,3 +117,30 @@ def test_winner_is_the_smallest_verified_change_then_the_fastest() -> None:
 
 def test_no_verified_candidate_means_no_winner() -> None:
     assert pick_winner([result("c1", "failed", 1, 5), result("c2", "timeout", 1, 5)]) is None
+
+
+class ClockedEngine:
+    """Like the rule engine: stops yielding once its own wall-clock budget is spent."""
+
+    name = "clocked"
+
+    def __init__(self, diffs: list[str]) -> None:
+        self._diffs = diffs
+        self.finished = False
+
+    def propose(self, ctx: RepairContext, limit: int) -> Iterable[CandidatePatch]:
+        yield from (CandidatePatch("clocked", d, "") for d in self._diffs[:limit])
+        self.finished = True
+
+
+def test_each_engine_is_drained_before_its_first_candidate_is_verified(
+    ctx: RepairContext,
+) -> None:
+    engine = ClockedEngine([edit(f"return a + b + {n}") for n in range(5)])
+    s = stream([engine], ctx)
+
+    first = s.next_batch(1)
+
+    # Verification time between batches must not count against the engine's own budget.
+    assert len(first) == 1 and engine.finished
+    assert len(s.next_batch(10)) == 4
