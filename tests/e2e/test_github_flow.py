@@ -22,6 +22,7 @@ from bot.github.comments import STATUS_MARKER
 from bot.settings import Settings
 from bot.worker import worker_settings
 from tests.fixtures.fake_github import FakeGitHub, load_payload, signed_delivery
+from tests.fixtures.fake_github import deliver as post_delivery
 from web.app import create_app
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
@@ -167,8 +168,7 @@ async def deliver(
     delivery: str | None = None,
     secret: str = SECRET,
 ) -> httpx.Response:
-    body, headers = signed_delivery(event, payload, secret, delivery_id=delivery)
-    return await client.post("/webhooks/github", content=body, headers=headers)
+    return await post_delivery(client, event, payload, secret, delivery)
 
 
 @dataclass

@@ -14,6 +14,7 @@ import redis
 
 from bot.settings import Settings
 from tests.fixtures.fake_github import WEBHOOKS_DIR, load_payload, signed_delivery
+from tests.fixtures.fake_github import deliver as post_delivery
 from web.app import create_app
 
 pytestmark = pytest.mark.services
@@ -66,8 +67,7 @@ async def post(
     delivery: str | None = None,
     secret: str = SECRET,
 ) -> httpx.Response:
-    body, headers = signed_delivery(event, payload, secret, delivery_id=delivery)
-    return await client.post("/webhooks/github", content=body, headers=headers)
+    return await post_delivery(client, event, payload, secret, delivery)
 
 
 async def test_failing_check_run_queues_one_fix_job(
