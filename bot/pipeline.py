@@ -258,6 +258,8 @@ def _search(
                 run.recorder.run(candidate.id, verification.patched)
             run.prove(candidate.id, verification, base_patch + candidate.patch.diff)
             result = candidate_result(candidate, verification)
+            # Stored as judged, so the dashboard's candidate table fills in while the session runs.
+            run.recorder.candidates([result])
             run.say("candidate", describe(result), candidate_id=candidate.id, status=result.status)
         if any(v.verified for v in verifications.values()):
             break
