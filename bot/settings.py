@@ -119,4 +119,7 @@ def load_settings(**overrides: object) -> Settings:
         stored = load_stored_credentials(settings.state_dir)
         if stored:
             settings = Settings(**{**stored, **overrides})
-    return settings
+    # A configured app never signs with the public trace secret; its secrets are redacted.
+    from bot.secret_settings import secure_process_settings
+
+    return secure_process_settings(settings)

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
-from bot.traces.redact import redact_tree
 from bot.traces.schema import FileEdit, Metrics, Rationale, TestRun, Trace, new_id, utc_now
+from runner.redact import redact_tree
 
 RationaleStructurer = Callable[[str], tuple[Rationale, str]]
 

@@ -15,7 +15,6 @@ from sqlmodel import Session, col, select
 
 from bot.settings import Settings
 from bot.traces.build import complete
-from bot.traces.redact import redact_tree
 from bot.traces.schema import (
     ArtifactRef,
     Environment,
@@ -31,6 +30,7 @@ from bot.traces.validate import Validator
 from db.engine import session_scope
 from db.sessions import utcnow
 from db.traces import TraceChunkRow, TraceEventRow, TraceRecord, TraceStatus
+from runner.redact import redact_tree
 
 MAX_EVENTS_PER_CHUNK = 1000
 EVENT_ADAPTER: TypeAdapter[Any] = TypeAdapter(Event)
