@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from bot.analysis import libraries
-from bot.analysis.dependency_files import normalize_name, parse_requirement
+from runner.discovery.requirements import normalize_name, parse_requirement
 from bot.analysis.libraries import detect_libraries, distribution_for_import, imports_in_source
 
 
