@@ -1,0 +1,10 @@
+"""Factorial."""
+
+
+def factorial(n):
+    """n! for n >= 0."""
+    if n < 0:
+        raise ValueError("factorial of a negative number")
+    if n == 1:
+        return 1
+    return n * factorial(n - 1)
