@@ -1,7 +1,8 @@
 """POST /webhooks/github: verify the signature, parse, de-duplicate, route, enqueue; nothing else.
 
-Answers: 202 queued / duplicate / ignored; 400 malformed; 401 bad signature; 413 too large;
-503 when Redis (the queue) is unreachable, so GitHub marks the delivery failed and it can be
+Answers: 202 queued / duplicate / ignored; 400 malformed (naming the bad field's path);
+401 bad signature; 413 too large; 503 busy (too many large bodies at once, with Retry-After) or
+when Redis (the queue) is unreachable, so GitHub marks the delivery failed and it can be
 redelivered. No GitHub API call happens here: the worker does the work.
 """
 
@@ -19,13 +20,15 @@ from starlette.responses import JSONResponse
 
 from bot.handlers.router import JobRequest, Router, Skip
 from bot.settings import Settings
+from webhooks.body import GITHUB_MAX_BYTES, LARGE_SLOTS, BodyReader, BodyRefused
 from webhooks.enqueue import DeliveryQueue
+from webhooks.events import payload_problem
 from webhooks.payload import parse_payload
-from webhooks.signature import signature_is_valid
+from webhooks.signature import claimed_digest
 
 log = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 25 * 1024 * 1024  # GitHub caps payloads at 25 MB
+MAX_BODY_BYTES = GITHUB_MAX_BYTES
 
 
 class Answer(JSONResponse):
@@ -41,6 +44,18 @@ class Answer(JSONResponse):
 
 _answer = Answer
 
+MAX_HEADER_CHARS = 200  # GitHub's event names and delivery GUIDs are far shorter
+
+
+def _unsigned() -> Answer:
+    log.warning("webhook rejected: missing, malformed or wrong X-Hub-Signature-256")
+    return _answer(
+        401,
+        "unauthorized",
+        message="Missing or wrong X-Hub-Signature-256; check that the app's webhook "
+        "secret matches TRUTH_GITHUB_WEBHOOK_SECRET.",
+    )
+
 
 @dataclass
 class WebhookIngress:
@@ -50,10 +65,13 @@ class WebhookIngress:
     router: Router
     queue: ArqRedis
     max_body_bytes: int = MAX_BODY_BYTES
+    large_slots: int = LARGE_SLOTS
     deliveries: DeliveryQueue = field(init=False)
+    bodies: BodyReader = field(init=False)
 
     def __post_init__(self) -> None:
         self.deliveries = DeliveryQueue(self.queue)
+        self.bodies = BodyReader(max_bytes=self.max_body_bytes, large_slots=self.large_slots)
 
     async def __call__(self, request: Request) -> Answer:
         secret = self.settings.github_webhook_secret
@@ -64,21 +82,19 @@ class WebhookIngress:
                 message="No webhook secret: set TRUTH_GITHUB_WEBHOOK_SECRET to the secret "
                 "entered in the GitHub App's settings, then redeliver.",
             )
-        declared = request.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
-            return _answer(413, "too_large", message="Payload larger than GitHub ever sends.")
-        body = await self._read_body(request)
-        if body is None:
-            return _answer(413, "too_large", message="Payload larger than GitHub ever sends.")
-        signature = request.headers.get("x-hub-signature-256")
-        if not signature_is_valid(body, signature, secret.get_secret_value()):
-            log.warning("webhook rejected: missing or wrong X-Hub-Signature-256")
-            return _answer(
-                401,
-                "unauthorized",
-                message="Missing or wrong X-Hub-Signature-256; check that the app's webhook "
-                "secret matches TRUTH_GITHUB_WEBHOOK_SECRET.",
-            )
+        claimed = claimed_digest(request.headers.get("x-hub-signature-256"))
+        if claimed is None:
+            # Refused before reading a byte: no well-formed signature, nothing worth reading.
+            return _unsigned()
+        try:
+            body = await self.bodies.read(request, secret.get_secret_value(), claimed)
+        except BodyRefused as refused:
+            answer = _answer(refused.status, refused.state, message=refused.message)
+            if refused.retry_after is not None:
+                answer.headers["Retry-After"] = str(refused.retry_after)
+            return answer
+        if not body.signed:
+            return _unsigned()
         event = request.headers.get("x-github-event")
         delivery = request.headers.get("x-github-delivery")
         if not event or not delivery:
@@ -87,9 +103,20 @@ class WebhookIngress:
                 "malformed",
                 message="X-GitHub-Event and X-GitHub-Delivery headers are required.",
             )
-        payload = parse_payload(body)
+        if len(event) > MAX_HEADER_CHARS or len(delivery) > MAX_HEADER_CHARS:
+            return _answer(
+                400,
+                "malformed",
+                message=f"X-GitHub-Event and X-GitHub-Delivery are at most {MAX_HEADER_CHARS} "
+                "characters.",
+            )
+        payload = parse_payload(body.data)
         if isinstance(payload, str):
             return _answer(400, "malformed", message=payload)
+        problem = payload_problem(event, payload)
+        if problem is not None:
+            log.warning("delivery %s (%s) refused: %s", delivery, event, problem)
+            return _answer(400, "malformed", message=problem)
 
         results = self.router.dispatch(event, payload, self.settings)
         jobs = [r for r in results if isinstance(r, JobRequest)]
@@ -100,16 +127,6 @@ class WebhookIngress:
             log.info("delivery %s (%s) ignored: %s", delivery, event, "; ".join(reasons))
             return _answer(202, "ignored", delivery=delivery, reason="; ".join(reasons))
         return await self._enqueue(delivery, event, jobs)
-
-    async def _read_body(self, request: Request) -> bytes | None:
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > self.max_body_bytes:
-                return None
-            chunks.append(chunk)
-        return b"".join(chunks)
 
     async def _enqueue(self, delivery: str, event: str, jobs: list[JobRequest]) -> Answer:
         try:

@@ -259,3 +259,33 @@ async def test_pushes_to_an_open_pr_snapshot_its_trace_and_closing_seals_it(
         f"trace:{closed_repo}:{closed['pull_request']['number']}:"
         f"{closed['pull_request']['head']['sha']}:final"
     ]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "sha256=" + "é" * 64,
+        "sha256=" + "\u00ff" * 10,
+        "sha1=" + "0" * 40,
+        "sha256=" + "0" * 63,
+        "sha256=" + "0" * 65,
+        "",
+    ],
+)
+async def test_any_malformed_signature_header_is_401(
+    client: httpx.AsyncClient, store: redis.Redis, header: str
+) -> None:
+    body, headers = signed_delivery("check_run", failing_check_run(), SECRET)
+    raw = [(k.encode(), v.encode()) for k, v in headers.items() if k != "X-Hub-Signature-256"]
+    raw.append((b"X-Hub-Signature-256", header.encode("latin-1")))
+    response = await client.post("/webhooks/github", content=body, headers=raw)
+    assert response.status_code == 401
+    assert "X-Hub-Signature-256" in response.json()["message"]
+    assert store.dbsize() == 0
+
+
+def test_every_routed_event_and_action_has_an_edge_model() -> None:
+    from bot.handlers import ROUTER
+    from webhooks.events import MODELS
+
+    assert set(ROUTER.routes) <= set(MODELS), set(ROUTER.routes) - set(MODELS)

@@ -1,0 +1,174 @@
+"""Typed models of the payload fields each routed event's route reads, checked at the edge.
+
+A route reads the payload as a dict; checking it against these models first means a route
+never sees a wrong-typed or missing field it relies on: the delivery is answered 400 naming
+the field's path instead of failing in the route or queueing a job with wrong types. Only
+the fields routes use are modelled (strict: "7" is not an int); the rest pass untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+
+class Installation(_Strict):
+    id: int
+
+
+class Repository(_Strict):
+    full_name: str
+
+
+class _Event(_Strict):
+    """Fields every routed event may carry; routes skip deliveries without them."""
+
+    action: str | None = None
+    installation: Installation | None = None
+    repository: Repository | None = None
+
+
+class Commit(_Strict):
+    sha: str
+
+
+class PullRef(_Strict):
+    number: int
+    head: Commit
+
+
+class App(_Strict):
+    id: int | None = None
+    slug: str | None = None
+
+
+class _CiSubject(_Strict):
+    id: int
+    head_sha: str
+    conclusion: str | None = None
+    pull_requests: list[PullRef]
+
+
+class CheckRun(_CiSubject):
+    name: str
+    app: App | None = None
+
+
+class CheckSuite(_CiSubject):
+    app: App | None = None
+
+
+class CheckRunEvent(_Event):
+    check_run: CheckRun
+
+
+class CheckSuiteEvent(_Event):
+    check_suite: CheckSuite
+
+
+class WorkflowRunEvent(_Event):
+    workflow_run: _CiSubject
+
+
+class User(_Strict):
+    login: str
+    type: str | None = None
+
+
+class Comment(_Strict):
+    id: int
+    body: str | None = None
+    user: User
+
+
+class Issue(_Strict):
+    number: int
+    pull_request: dict[str, Any] | None = None
+
+
+class IssueCommentEvent(_Event):
+    comment: Comment
+    issue: Issue
+
+
+class Account(_Strict):
+    login: str | None = None  # an enterprise account has a slug instead
+
+
+class InstalledApp(Installation):
+    account: Account | None = None
+
+
+class RepositoryName(_Strict):
+    full_name: str
+
+
+class InstallationEvent(_Event):
+    installation: InstalledApp
+    repositories: list[RepositoryName] | None = None
+    repositories_added: list[RepositoryName] | None = None
+    repositories_removed: list[RepositoryName] | None = None
+
+
+class PullRequest(_Strict):
+    number: int
+    head: Commit
+
+
+class PullRequestEvent(_Event):
+    pull_request: PullRequest
+
+
+class PingEvent(_Event):
+    hook_id: int | None = None
+    zen: str | None = None
+
+
+INSTALLATION_ACTIONS = ("created", "deleted", "suspend", "unsuspend", "new_permissions_accepted")
+
+# (event, action) as the router keys its routes; action None for events without one.
+MODELS: dict[tuple[str, str | None], type[_Event]] = {
+    ("check_run", "completed"): CheckRunEvent,
+    ("check_suite", "completed"): CheckSuiteEvent,
+    ("workflow_run", "completed"): WorkflowRunEvent,
+    ("issue_comment", "created"): IssueCommentEvent,
+    **{("installation", action): InstallationEvent for action in INSTALLATION_ACTIONS},
+    ("installation_repositories", "added"): InstallationEvent,
+    ("installation_repositories", "removed"): InstallationEvent,
+    **{
+        ("pull_request", action): PullRequestEvent
+        for action in ("opened", "synchronize", "reopened", "closed")
+    },
+    ("ping", None): PingEvent,
+}
+
+MAX_REPORTED = 3
+
+
+def route_key(event: str, payload: Mapping[str, Any]) -> tuple[str, str | None]:
+    action = payload.get("action")
+    return event, action if isinstance(action, str) else None
+
+
+def payload_problem(event: str, payload: Mapping[str, Any]) -> str | None:
+    """Why the payload cannot be routed (field paths and what is wrong), or None if it can."""
+    model = MODELS.get(route_key(event, payload))
+    if model is None:
+        return None
+    try:
+        model.model_validate(payload)
+    except ValidationError as exc:
+        problems = [
+            f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
+            for error in exc.errors(include_url=False)
+        ]
+        more = len(problems) - MAX_REPORTED
+        shown = "; ".join(problems[:MAX_REPORTED]) + (f" (and {more} more)" if more > 0 else "")
+        return f"The {event} payload does not have the fields GitHub sends: {shown}."
+    return None
