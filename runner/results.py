@@ -77,6 +77,8 @@ class Verdict(StrEnum):
     TIMEOUT = "timeout"
     RESOURCE_LIMIT = "resource_limit"
     BASELINE_PASSES = "baseline_passes"
+    # The tests cannot run as the repository declares them (runner/environment.py says why).
+    ENVIRONMENT_ERROR = "environment_error"
     ERROR = "error"
 
 
