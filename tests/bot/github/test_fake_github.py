@@ -6,9 +6,11 @@ import httpx
 import pytest
 from githubkit import GitHub
 
-from tests.fixtures.fake_github import FakeGitHub, load_payload, openapi_spec, sign, signed_delivery
+from tests.fixtures.github import FakeGitHub, load_payload, openapi_spec, sign, signed_delivery
 
 REPO = "Codertocat/Hello-World"
+# An installation's token: the fake refuses repository endpoints without one.
+AS_INSTALLATION = {"Authorization": "token ghs_test"}
 
 
 def client() -> GitHub:  # type: ignore[type-arg]
@@ -38,6 +40,7 @@ def test_a_body_github_would_reject_is_a_violation(fake_github: FakeGitHub) -> N
     response = httpx.post(
         "https://api.github.com/repos/Codertocat/Hello-World/check-runs",
         json={"name": "x", "head_sha": "a", "status": "finished"},
+        headers=AS_INSTALLATION,
     )
     assert response.status_code == 422
     assert "finished" in fake_github.violations[0]
@@ -54,7 +57,9 @@ def test_an_operation_github_does_not_have_is_a_violation(fake_github: FakeGitHu
 
 
 def test_unconfigured_operations_answer_with_the_spec_example(fake_github: FakeGitHub) -> None:
-    response = httpx.get("https://api.github.com/repos/Codertocat/Hello-World/commits/abc")
+    response = httpx.get(
+        "https://api.github.com/repos/Codertocat/Hello-World/commits/abc", headers=AS_INSTALLATION
+    )
     assert response.status_code == 200
     assert "sha" in response.json() and "commit" in response.json()
     assert fake_github.requests[0].operation_id == "repos/get-commit"
@@ -87,8 +92,8 @@ def test_review_outside_the_diff_is_rejected_like_github(fake_github: FakeGitHub
         "body": "b",
         "comments": [{"path": "a.py", "line": 9, "side": "RIGHT", "body": "c"}],
     }
-    assert httpx.post(url, json=inside).status_code == 200
-    assert httpx.post(url, json=outside).status_code == 422
+    assert httpx.post(url, json=inside, headers=AS_INSTALLATION).status_code == 200
+    assert httpx.post(url, json=outside, headers=AS_INSTALLATION).status_code == 422
     assert len(fake_github.reviews) == 1
 
 
@@ -108,8 +113,8 @@ def test_injected_failure_answers_once(fake_github: FakeGitHub) -> None:
     fake_github.fail_next("GET", r"/pulls/2$", 502)
     fake_github.add_pull(REPO, 2, head_sha="d" * 40)
     url = "https://api.github.com/repos/Codertocat/Hello-World/pulls/2"
-    assert httpx.get(url).status_code == 502
-    assert httpx.get(url).json()["head"]["sha"] == "d" * 40
+    assert httpx.get(url, headers=AS_INSTALLATION).status_code == 502
+    assert httpx.get(url, headers=AS_INSTALLATION).json()["head"]["sha"] == "d" * 40
 
 
 def test_other_hosts_are_refused(fake_github: FakeGitHub) -> None:
