@@ -4,6 +4,6 @@ pytest_plugins = [
     "tests.fixtures.docker",
     "tests.fixtures.postgres",
     "tests.fixtures.redis",
-    "tests.fixtures.fake_github",
+    "tests.fixtures.github",
     "tests.fixtures.model_provider",
 ]

@@ -21,8 +21,8 @@ from pydantic import SecretStr
 from bot.github.comments import STATUS_MARKER
 from bot.settings import Settings
 from bot.worker import worker_settings
-from tests.fixtures.fake_github import FakeGitHub, load_payload, signed_delivery
-from tests.fixtures.fake_github import deliver as post_delivery
+from tests.fixtures.github import FakeGitHub, load_payload, signed_delivery
+from tests.fixtures.github import deliver as post_delivery
 from web.app import create_app
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]

@@ -13,7 +13,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.settings import Settings
-from tests.fixtures.fake_github import load_payload, signed_delivery
+from tests.fixtures.github import load_payload, signed_delivery
 from web.app import create_app
 
 pytestmark = pytest.mark.services

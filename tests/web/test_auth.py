@@ -11,7 +11,7 @@ from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
-from tests.fixtures.fake_github import FakeGitHub
+from tests.fixtures.github import FakeGitHub
 from tests.web.dashboard.app import (  # the fixtures too, shared with tests/web/dashboard
     CLIENT_ID,
     INSTALLATION_A,

@@ -17,7 +17,7 @@ import yaml
 from pydantic import SecretStr
 
 from bot.settings import Settings, load_settings
-from tests.fixtures.fake_github import FakeGitHub
+from tests.fixtures.github import FakeGitHub
 from web.app import create_app
 from web.setup import APP_MANIFEST, credentials_path
 

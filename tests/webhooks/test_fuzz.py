@@ -16,7 +16,7 @@ import redis
 from arq.jobs import deserialize_job
 
 from bot.settings import Settings
-from tests.fixtures.fake_github import WEBHOOKS_DIR, signed_delivery
+from tests.fixtures.github import WEBHOOKS_DIR, signed_delivery
 from web.app import create_app
 from webhooks.events import MODELS, route_key
 

@@ -13,8 +13,8 @@ import pytest
 import redis
 
 from bot.settings import Settings
-from tests.fixtures.fake_github import WEBHOOKS_DIR, load_payload, signed_delivery
-from tests.fixtures.fake_github import deliver as post_delivery
+from tests.fixtures.github import WEBHOOKS_DIR, load_payload, signed_delivery
+from tests.fixtures.github import deliver as post_delivery
 from web.app import create_app
 
 pytestmark = pytest.mark.services

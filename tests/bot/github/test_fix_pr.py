@@ -25,7 +25,7 @@ from bot.github.report import Posted, describe_posted, post_fix
 from bot.pipeline_types import CandidateResult, FixOutcome, FixStatus
 from bot.repair.diffs import make_diff
 from runner.results import RunEnd, RunResult, Verdict, Verification
-from tests.fixtures.fake_github import FakeGitHub
+from tests.fixtures.github import FakeGitHub
 
 REPO = "acme/series"
 PR = 7

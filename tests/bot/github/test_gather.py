@@ -12,7 +12,7 @@ from pydantic import SecretStr
 from bot.github.client import installation_client
 from bot.github.gather import UnsafeArchive, extract_tarball, failure_logs, pull_patches
 from bot.settings import Settings
-from tests.fixtures.fake_github import FakeGitHub, make_tarball
+from tests.fixtures.github import FakeGitHub, make_tarball
 
 REPO = "acme/series"
 HEAD = "3c1f0e8a9b7d6c5e4f3a2b1c0d9e8f7a6b5c4d3e"

@@ -17,8 +17,8 @@ from bot.worker import worker_settings
 from db.engine import make_engine
 from db.traces import TraceRecord
 from tests.bot.traces.history import FIXED, MORE_TESTS
-from tests.fixtures.fake_github import FakeGitHub
-from tests.fixtures.fake_github_history import add_pr_commit
+from tests.fixtures.github import FakeGitHub
+from tests.fixtures.github.history import add_pr_commit
 
 pytestmark = [pytest.mark.services, pytest.mark.docker, pytest.mark.slow]
 

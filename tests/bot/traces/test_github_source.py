@@ -15,7 +15,7 @@ from bot.traces.schema import TestRun as TestRunEvent
 from bot.traces.signing import load_or_create_signing_key
 from db.traces import TraceRecord
 from tests.bot.traces.history import EVEN_TEST, FIXED
-from tests.fixtures.fake_github_history import add_pr_commit, add_review_comment
+from tests.fixtures.github.history import add_pr_commit, add_review_comment
 
 REPO = "acme/stats"
 HEAD = "c" * 40

@@ -71,7 +71,7 @@ async def test_pr_head_is_validated_from_githubs_tarball(fake_github, tmp_path, 
     from bot.settings import Settings
     from bot.traces.github_source import capture_pr_trace
     from tests.bot.traces.history import FIXED, MORE_TESTS
-    from tests.fixtures.fake_github_history import add_pr_commit
+    from tests.fixtures.github.history import add_pr_commit
 
     head = "d" * 40
     fake_github.add_pull("acme/stats", 3, head_sha=head)

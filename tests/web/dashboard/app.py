@@ -12,7 +12,7 @@ from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
-from tests.fixtures.fake_github import FakeGitHub
+from tests.fixtures.github import FakeGitHub
 from web.app import create_app
 
 PUBLIC_URL = "http://truth"

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
-from tests.fixtures.fake_github import FakeGitHub
+from tests.fixtures.github import FakeGitHub
 from tests.web.dashboard.app import INSTALLATION_A, INSTALLATION_B, log_in, serve
 from tests.web.dashboard.seed import seed_session
 

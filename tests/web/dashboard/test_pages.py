@@ -11,7 +11,7 @@ from bot.repair.fix_cache import remember_fix
 from bot.settings import Settings
 from db.engine import session_scope
 from db.sessions import FixSession
-from tests.fixtures.fake_github import FakeGitHub
+from tests.fixtures.github import FakeGitHub
 from tests.web.dashboard.app import INSTALLATION_A, INSTALLATION_B, log_in, serve
 from tests.web.dashboard.seed import LOSER_DIFF, WINNER_DIFF, seed_session
 
