@@ -38,7 +38,7 @@ def model_key_values(settings: Settings, environ: dict[str, str] | None = None) 
 def configured_secret_values(
     settings: Settings, environ: dict[str, str] | None = None
 ) -> list[str]:
-    """Every secret value this process holds: webhook, trace, OAuth, session, key, model keys."""
+    """Every secret this process holds: webhook, trace, OAuth, session, S3, app key, model keys."""
     values = [
         secret.get_secret_value()
         for secret in (
@@ -46,6 +46,7 @@ def configured_secret_values(
             settings.github_client_secret,
             settings.session_secret,
             settings.github_private_key,
+            settings.s3_secret_access_key,
         )
         if secret is not None
     ]

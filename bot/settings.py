@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from runner.egress_fence import EgressPolicy
 from runner.limits import SandboxLimits
 
 DEFAULT_STATE_DIR = Path.home() / ".truth-engine"
@@ -60,6 +62,20 @@ class Settings(BaseSettings):
     sandbox_parallelism: int = Field(default=0, description="0 means the number of cores")
     docker_host: str | None = None
     ca_bundle_path: Path | None = None
+    # The prepare step's egress allow-list (runner/egress.py); the host's proxy variables are
+    # never passed on. Lists are JSON: TRUTH_PREPARE_ALLOWED_HOSTS='["files.corp"]'.
+    prepare_index_url: str | None = Field(default=None, description="unset: PyPI")
+    prepare_allowed_hosts: list[str] = Field(default_factory=list)
+    prepare_upstream_proxy: str | None = None
+    prepare_proxy_network: str | None = None
+    # Proofs and trace blobs: unset keeps them under state_dir; s3://bucket/prefix shares them
+    # between machines (any S3-compatible server: s3_endpoint_url).
+    blob_store_url: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
+    log_format: Literal["text", "json"] = "text"
 
     candidates: int = 3
     daily_verification_quota: int = 200
@@ -72,6 +88,16 @@ class Settings(BaseSettings):
         if not self.database_url:
             self.database_url = f"sqlite:///{self.state_dir / 'truth.db'}"
         return self
+
+    @property
+    def egress_policy(self) -> EgressPolicy:
+        """Where the prepare step may connect (the package index only)."""
+        return EgressPolicy(
+            index_url=self.prepare_index_url,
+            extra_hosts=tuple(self.prepare_allowed_hosts),
+            upstream_proxy=self.prepare_upstream_proxy,
+            proxy_network=self.prepare_proxy_network,
+        )
 
     @property
     def sandbox_limits(self) -> SandboxLimits:
