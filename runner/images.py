@@ -26,6 +26,10 @@ IMAGE_REPOSITORY = "truth-sandbox"
 DEFAULT_MIRROR = "http://deb.debian.org/debian"
 REGISTRY_PROBE_URL = "https://registry-1.docker.io/v2/"
 BUILD_LOCK = Path(tempfile.gettempdir()) / "truth-sandbox-build.lock"
+DEFAULT_PYTHON = "3.11"
+# Offline each CPython comes from the Debian suite shipping it; the Dockerfile uses python:X.Y-slim.
+DEBIAN_SUITES = {"3.9": "bullseye", "3.11": "bookworm", "3.13": "trixie"}
+PYTHON_VERSIONS = tuple(DEBIAN_SUITES)
 
 # `docker import` keeps no metadata, so the offline image gets it here; part of the recipe hash.
 OFFLINE_IMAGE_CHANGES = (
@@ -49,13 +53,25 @@ def recipe_hash(files: Iterable[Path], extra: Iterable[str] = ()) -> str:
     return digest.hexdigest()[:16]
 
 
-def offline_tag(recipe_dir: Path = RECIPE_DIR) -> str:
+def _suite(python: str) -> str:
+    if python not in DEBIAN_SUITES:
+        raise ImageBuildError(
+            f"No sandbox image for Python {python}: the builder makes "
+            f"{', '.join(PYTHON_VERSIONS)}. Set `python:` in .github/truth.yml to one of them."
+        )
+    return DEBIAN_SUITES[python]
+
+
+def offline_tag(recipe_dir: Path = RECIPE_DIR, python: str = DEFAULT_PYTHON) -> str:
     files = [recipe_dir / "build-rootfs.sh"]
-    return f"{IMAGE_REPOSITORY}:{recipe_hash(files, ('offline', *OFFLINE_IMAGE_CHANGES))}"
+    extra = ("offline", _suite(python), *OFFLINE_IMAGE_CHANGES)
+    return f"{IMAGE_REPOSITORY}:{recipe_hash(files, extra)}"
 
 
-def dockerfile_tag(recipe_dir: Path = RECIPE_DIR) -> str:
-    return f"{IMAGE_REPOSITORY}:{recipe_hash([recipe_dir / 'Dockerfile'], ('dockerfile',))}"
+def dockerfile_tag(recipe_dir: Path = RECIPE_DIR, python: str = DEFAULT_PYTHON) -> str:
+    _suite(python)
+    extra = ("dockerfile", python)
+    return f"{IMAGE_REPOSITORY}:{recipe_hash([recipe_dir / 'Dockerfile'], extra)}"
 
 
 def parse_debian_mirror(sources: Iterable[str]) -> str | None:
@@ -114,10 +130,18 @@ def _build_lock() -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def build_with_dockerfile(client: docker.DockerClient, recipe_dir: Path = RECIPE_DIR) -> str:
-    tag = dockerfile_tag(recipe_dir)
+def build_with_dockerfile(
+    client: docker.DockerClient, recipe_dir: Path = RECIPE_DIR, python: str = DEFAULT_PYTHON
+) -> str:
+    tag = dockerfile_tag(recipe_dir, python)
     try:
-        client.images.build(path=str(recipe_dir), dockerfile="Dockerfile", tag=tag, rm=True)
+        client.images.build(
+            path=str(recipe_dir),
+            dockerfile="Dockerfile",
+            tag=tag,
+            rm=True,
+            buildargs={"PYTHON": python},
+        )
     except (BuildError, APIError) as exc:
         raise ImageBuildError(
             f"Building {tag} from {recipe_dir / 'Dockerfile'} failed: {exc}. Without a "
@@ -127,10 +151,13 @@ def build_with_dockerfile(client: docker.DockerClient, recipe_dir: Path = RECIPE
 
 
 def build_offline(
-    client: docker.DockerClient, recipe_dir: Path = RECIPE_DIR, mirror: str | None = None
+    client: docker.DockerClient,
+    recipe_dir: Path = RECIPE_DIR,
+    mirror: str | None = None,
+    python: str = DEFAULT_PYTHON,
 ) -> str:
     """debootstrap a Debian minbase and `docker import` it; needs root and the Debian mirror."""
-    tag = offline_tag(recipe_dir)
+    tag = offline_tag(recipe_dir, python)
     if os.geteuid() != 0:
         raise ImageBuildError(
             "The offline sandbox builder runs debootstrap, which needs root: run "
@@ -143,7 +170,7 @@ def build_offline(
         archive = Path(work) / "rootfs.tar"
         script = recipe_dir / "build-rootfs.sh"
         steps = [
-            ["sh", str(script), str(rootfs), mirror],
+            ["sh", str(script), str(rootfs), mirror, _suite(python)],
             ["tar", "--numeric-owner", "-C", str(rootfs), "-cf", str(archive), "."],
         ]
         for step in steps:
@@ -175,8 +202,10 @@ def ensure_image(
     image: str | None = None,
     method: str = "auto",
     recipe_dir: Path = RECIPE_DIR,
+    python: str = DEFAULT_PYTHON,
 ) -> str:
-    """The sandbox image tag, building it if needed. method: auto | offline | dockerfile."""
+    """The sandbox image tag for `python`, building it if needed. method: auto | offline |
+    dockerfile. A named image (TRUTH_SANDBOX_IMAGE) is used as it is, whatever `python` says."""
     if image:
         if image_exists(client, image):
             return image
@@ -184,7 +213,10 @@ def ensure_image(
             f"Sandbox image {image} (TRUTH_SANDBOX_IMAGE) is not present on the Docker engine. "
             "Build or load it there, or unset TRUTH_SANDBOX_IMAGE to use `truth sandbox build`."
         )
-    candidates = {"offline": offline_tag(recipe_dir), "dockerfile": dockerfile_tag(recipe_dir)}
+    candidates = {
+        "offline": offline_tag(recipe_dir, python),
+        "dockerfile": dockerfile_tag(recipe_dir, python),
+    }
     wanted = [candidates[method]] if method in candidates else list(candidates.values())
     for tag in wanted:
         if image_exists(client, tag):
@@ -194,5 +226,5 @@ def ensure_image(
             if image_exists(client, tag):
                 return tag
         if method == "dockerfile" or (method == "auto" and registry_reachable()):
-            return build_with_dockerfile(client, recipe_dir)
-        return build_offline(client, recipe_dir)
+            return build_with_dockerfile(client, recipe_dir, python)
+        return build_offline(client, recipe_dir, python=python)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from runner.discovery.python_version import AVAILABLE as PYTHON_VERSIONS
 
 CONFIG_PATH = ".github/truth.yml"
+SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSW|KEY|CREDENTIAL|AUTH", re.I)
+RESERVED_ENV = frozenset({"PATH", "HOME", "PYTHONPATH", "VIRTUAL_ENV"})
 
 
 class ConfigInvalid(ValueError):
@@ -24,6 +29,35 @@ class RepoConfig(BaseModel):
     protected_paths: list[str] = Field(default_factory=list)
     allow_dangerous_calls: bool = False
     open_fix_pr: bool = False
+    # The sandbox's Python (3.9, 3.11 or 3.13); by default chosen from the repository's files.
+    python: str | None = None
+    # The baseline's time limit in seconds; candidates' limits follow its measured time.
+    timeout: float | None = Field(default=None, gt=0, le=6 * 3600)
+    # Test ids (or files) a fix must make pass; by default the tests failing before it.
+    targets: list[str] = Field(default_factory=list)
+    # Test environment variables (locale, time zone, feature flags), never secrets.
+    env: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("python", mode="before")
+    @classmethod
+    def _python_version(cls, value: object) -> object:
+        # YAML reads `python: 3.9` as a float; `3.10` would become 3.1, so ask for quotes.
+        text = f"{value:g}" if isinstance(value, float) else value
+        if text is not None and text not in PYTHON_VERSIONS:
+            offered = ", ".join(PYTHON_VERSIONS)
+            raise ValueError(f"Python {text} is not offered; use one of {offered} (quoted)")
+        return text
+
+    @field_validator("env")
+    @classmethod
+    def _no_secrets(cls, value: dict[str, str]) -> dict[str, str]:
+        for name in value:
+            if SECRET_NAME.search(name) or name.upper() in RESERVED_ENV:
+                raise ValueError(
+                    f"{name} cannot be set here: `env` is for test settings such as LANG or TZ, "
+                    "never secrets or the sandbox's own PATH/HOME"
+                )
+        return value
 
 
 def parse_config_text(text: str | None, source: str) -> dict[str, Any]:

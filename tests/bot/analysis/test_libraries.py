@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from bot.analysis import libraries
-from runner.discovery.requirements import normalize_name, parse_requirement
 from bot.analysis.libraries import detect_libraries, distribution_for_import, imports_in_source
+from runner.discovery.requirements import normalize_name, parse_requirement
 
 
 def write(root: Path, files: dict[str, str]) -> Path:

@@ -1,0 +1,5 @@
+import six
+
+
+def shout(text):
+    return six.ensure_text(text).upper() + "!"

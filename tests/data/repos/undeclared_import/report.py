@@ -1,0 +1,2 @@
+def human(n):
+    return f"{n // 1024} KiB"
