@@ -10,7 +10,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from bot.settings import Settings
-from bot.traces.blobs import BlobStore, default_store
+from bot.traces.blobs import BlobStore, store_from_settings
 from bot.traces.validate import Validator, snapshot_validator
 from web.api.auth import Handler, authenticated
 from web.api.openapi import openapi_endpoint
@@ -44,7 +44,7 @@ def routes(
     max_chunk_bytes: int = MAX_CHUNK_BYTES,
 ) -> list[BaseRoute]:
     get_engine = (lambda: engine) if engine is not None else _lazy_engine(settings)
-    store = blobs or default_store(settings.state_dir)
+    store = blobs or store_from_settings(settings)
     api = TraceApi(
         settings=settings,
         engine=get_engine,
