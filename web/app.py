@@ -24,6 +24,7 @@ from bot.handlers import ROUTER
 from bot.settings import Settings
 from web.api import routes as api_routes
 from web.dashboard import dashboard
+from web.setup import announce_setup_link, setup_routes
 from webhooks.ingress import WebhookIngress
 
 log = logging.getLogger(__name__)
@@ -62,8 +63,11 @@ class Metrics:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
 
 
-def create_app(settings: Settings, *, queue: ArqRedis | None = None) -> Starlette:
-    """Build the app; `queue` lets a caller share one Redis connection (the bench, tests)."""
+def create_app(
+    settings: Settings, *, queue: ArqRedis | None = None, listen_url: str | None = None
+) -> Starlette:
+    """Build the app; `queue` lets a caller share one Redis connection (the bench, tests);
+    `listen_url` (http://HOST:PORT) starts the printed setup link, else TRUTH_PUBLIC_URL."""
     queue = queue if queue is not None else make_queue(settings.redis_url)
     metrics = Metrics()
     ingress = WebhookIngress(settings=settings, router=ROUTER, queue=queue)
@@ -103,10 +107,8 @@ def create_app(settings: Settings, *, queue: ArqRedis | None = None) -> Starlett
         Route("/readyz", readyz),
         Route("/metrics", metrics.endpoint),
     ]
-    if not settings.github_app_configured:
-        from web.setup import setup_routes
-
-        routes += setup_routes(settings)
+    # Always routed: once an app is configured they answer 404 and log the attempt.
+    routes += setup_routes(settings, queue)
     routes += api_routes(settings)
     routes.append(dashboard(settings))  # last: the dashboard mount matches any other path
 
@@ -115,6 +117,10 @@ def create_app(settings: Settings, *, queue: ArqRedis | None = None) -> Starlett
         # Start-up leaves ~120k long-lived objects (imports, settings, routes); every full
         # collection would rescan them and stall webhook answers by tens of ms at p99.
         gc.freeze()
+        if not settings.github_app_configured:
+            app.state.setup_link = await announce_setup_link(
+                queue, listen_url or settings.public_url
+            )
         try:
             yield
         finally:

@@ -1,27 +1,41 @@
 """One-click app registration through GitHub's app-manifest flow, and where its result is kept.
 
-GET / (only while no app is configured) serves a page whose form posts app.yml, filled in with
+Only while no app is configured, and only for whoever holds the one-time link `truth serve`
+prints at start (http://HOST:PORT/setup?token=…, like Jupyter's token link): GET /setup
+redeems the token and serves a page whose form posts app.yml, filled in with
 TRUTH_PUBLIC_URL, to GitHub's new-app page. GitHub redirects back to /setup/callback?code=…;
 the code is converted (POST /app-manifests/{code}/conversions) into the app id, private key and
 webhook secret, stored in a 0600 file under TRUTH_STATE_DIR that `load_settings` reads.
+Tokens and states live in Redis (web/setup_tokens.py). Once an app is configured the setup
+routes answer 404 and log the attempt.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import logging
 import os
-import secrets
+import re
+import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import yaml
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.settings import Settings
+from web import setup_tokens
+
+log = logging.getLogger(__name__)
+Handler = Callable[[Request], Awaitable[Response]]
 
 APP_MANIFEST = Path(__file__).resolve().parent.parent / "app.yml"
 CREDENTIALS_FILE = "github-app.json"
@@ -85,50 +99,140 @@ _PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Set up Truth 
   if (org) {{ e.target.action = "{web}/organizations/" + encodeURIComponent(org) +
     "/settings/apps/new?state={state}"; }} }});</script></body></html>"""
 
+_NEW_LINK = (
+    "Each setup link works once: restart <code>truth serve</code> and open the link it prints "
+    "(<code>…/setup?token=…</code>)."
+)
+# GitHub's manifest codes are short tokens; anything else never reaches a GitHub URL.
+_CODE = re.compile(r"[A-Za-z0-9_-]{1,128}", re.ASCII)
 
-def setup_routes(settings: Settings) -> list[BaseRoute]:
-    states: set[str] = set()
+
+def _page(message: str, status: int) -> HTMLResponse:
+    return HTMLResponse(f"<!doctype html><p>{message}</p>", status_code=status)
+
+
+def install_link(conversion: dict[str, Any]) -> str:
+    """Where to install the new app: its html_url on github.com, or built from its slug."""
+    html_url = conversion.get("html_url")
+    if isinstance(html_url, str) and html_url.startswith(f"{GITHUB_WEB}/"):
+        return html_url.rstrip("/") + "/installations/new"
+    slug = quote(str(conversion.get("slug") or ""), safe="")
+    return f"{GITHUB_WEB}/apps/{slug}/installations/new"
+
+
+def setup_routes(settings: Settings, redis: Redis) -> list[BaseRoute]:
+    """/setup and /setup/callback; both answer 404 (and log) once an app is configured."""
+    configured_here = [settings.github_app_configured]
+
+    async def configured() -> bool:
+        if not configured_here[0] and await setup_tokens.is_configured(redis):
+            configured_here[0] = True
+        return configured_here[0]
+
+    def gone(request: Request) -> Response:
+        client = request.client.host if request.client else "unknown"
+        # The path only: the query may hold a token or a registration code.
+        log.warning(
+            "setup route %s requested from %s, but an app is configured; answered 404",
+            request.url.path,
+            client,
+        )
+        return PlainTextResponse("Not Found", status_code=404)
 
     async def page(request: Request) -> Response:
-        state = secrets.token_urlsafe(16)
-        states.add(state)
+        if await configured():
+            return gone(request)
+        if not await setup_tokens.redeem_token(redis, request.query_params.get("token")):
+            return _page(
+                f"This setup link is missing its token, already used or expired. {_NEW_LINK}", 403
+            )
+        state = await setup_tokens.new_state(redis)
         manifest = json.dumps(build_manifest(settings.public_url))
         body = _PAGE.format(
-            action=f"{GITHUB_WEB}/settings/apps/new?state={state}",
+            action=html.escape(f"{GITHUB_WEB}/settings/apps/new?state={quote(state)}"),
             web=GITHUB_WEB,
-            state=state,
+            state=quote(state, safe=""),
             manifest=html.escape(manifest, quote=True),
             state_dir=html.escape(str(settings.state_dir)),
         )
         return HTMLResponse(body)
 
     async def callback(request: Request) -> Response:
-        code = request.query_params.get("code")
+        if await configured():
+            return gone(request)
+        code = request.query_params.get("code") or ""
         state = request.query_params.get("state")
-        if not code or state not in states:
-            return HTMLResponse(
-                "<p>This link is not from the registration started here (missing code or "
-                "unknown state). Open <a href='/'>the setup page</a> and start again.</p>",
-                status_code=400,
+        if not _CODE.fullmatch(code) or not await setup_tokens.redeem_state(redis, state):
+            return _page(
+                "This link is not from the registration started here (missing or "
+                f"malformed code, or unknown state); start again. {_NEW_LINK}",
+                400,
             )
-        states.discard(state)
-        url = f"{settings.github_api_url.rstrip('/')}/app-manifests/{code}/conversions"
-        async with httpx.AsyncClient(timeout=30) as client:
-            answer = await client.post(url, headers={"Accept": "application/vnd.github+json"})
+        api = settings.github_api_url.rstrip("/")
+        url = f"{api}/app-manifests/{quote(code, safe='')}/conversions"
+        try:
+            async with httpx.AsyncClient(timeout=30) as client:
+                answer = await client.post(url, headers={"Accept": "application/vnd.github+json"})
+        except httpx.HTTPError as exc:
+            return _page(
+                f"GitHub could not be reached ({type(exc).__name__}); check this "
+                f"server's network and start again. {_NEW_LINK}",
+                502,
+            )
         if answer.status_code != 201:
-            return HTMLResponse(
-                f"<p>GitHub refused the registration code (HTTP {answer.status_code}); codes "
-                "expire after one hour. Open <a href='/'>the setup page</a> and try again.</p>",
-                status_code=502,
+            return _page(
+                f"GitHub refused the registration code (HTTP {answer.status_code}); "
+                f"codes expire after one hour. {_NEW_LINK}",
+                502,
             )
         conversion = answer.json()
         path = store_credentials(settings.state_dir, conversion)
+        await setup_tokens.mark_configured(redis)
+        configured_here[0] = True
         name = html.escape(str(conversion.get("slug") or conversion.get("name") or "the app"))
-        install = html.escape(str(conversion.get("html_url") or GITHUB_WEB)) + "/installations/new"
+        install = html.escape(install_link(conversion), quote=True)
         return HTMLResponse(
             f"<p>Registered {name}. Credentials saved to <code>{html.escape(str(path))}</code> "
             "(readable only by you). Restart <code>truth serve</code> and <code>truth worker"
             f"</code>, then <a href='{install}'>install the app</a> on your repositories.</p>"
         )
 
-    return [Route("/", page), Route("/setup/callback", callback)]
+    def needing_redis(handler: Handler) -> Handler:
+        async def endpoint(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except (RedisError, OSError) as exc:
+                return _page(
+                    f"Setup keeps its one-time links in Redis, which is unreachable "
+                    f"({type(exc).__name__}); check TRUTH_REDIS_URL and reload.",
+                    503,
+                )
+
+        return endpoint
+
+    return [
+        Route("/setup", needing_redis(page)),
+        Route("/setup/callback", needing_redis(callback)),
+    ]
+
+
+async def announce_setup_link(redis: Redis, base_url: str) -> str | None:
+    """Issue a one-time setup link and print it (not log it: it is a secret); None without Redis."""
+    try:
+        token = await setup_tokens.issue_token(redis)
+    except (RedisError, OSError) as exc:
+        print(
+            f"No GitHub App configured, and no setup link: Redis is unreachable "
+            f"({type(exc).__name__}); check TRUTH_REDIS_URL and restart.",
+            file=sys.stderr,
+            flush=True,
+        )
+        return None
+    link = f"{base_url.rstrip('/')}/setup?token={token}"
+    print(
+        f"No GitHub App configured yet. To register one, open this link (it works once):\n"
+        f"    {link}",
+        file=sys.stderr,
+        flush=True,
+    )
+    return link

@@ -20,9 +20,11 @@ def serve(host: str, port: int) -> None:
 
     settings = load_settings()
     logging.basicConfig(level=logging.INFO)
-    if not settings.github_app_configured:
-        click.echo(f"No GitHub App configured: open http://{host}:{port}/ to register one.")
-    uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=True)
+    # Without an app, the app prints a one-time http://HOST:PORT/setup?token=… link at start
+    # (on TRUTH_PUBLIC_URL when listening on every interface, where HOST says nothing).
+    wildcard = host in ("0.0.0.0", "::", "")
+    app = create_app(settings, listen_url=None if wildcard else f"http://{host}:{port}")
+    uvicorn.run(app, host=host, port=port, proxy_headers=True)
 
 
 @click.command()
