@@ -12,7 +12,10 @@ from runner.results import RunEnd, RunResult, TestStatus
 CONFIG = ".github/truth.yml"
 _MISSING = re.compile(r"ModuleNotFoundError: No module named '([\w.]+)'")
 _WHERE = re.compile(
-    r"^(?:\S+/)?([\w./-]+\.py):\d+: in <module>|File \"(?:/workspace/repo/)?([^\"]+)\""
+    r"^(?:/workspace/repo/)?([\w./-]+\.py):\d+: in <module>"
+    r"|File \"(?:/workspace/repo/)?([^\"]+)\""
+    r"|loading conftest '(?:/workspace/repo/)?([^']+)'",
+    re.M,
 )
 _PY_SYNTAX = re.compile(
     r"TypeError: unsupported operand type\(s\) for \|: 'type'|"
@@ -69,7 +72,7 @@ def _importer(text: str, position: int) -> str:
     """The repository file whose import failed (the nearest frame above the error)."""
     found = ""
     for match in _WHERE.finditer(text[:position]):
-        path = match.group(1) or match.group(2) or ""
+        path = match.group(1) or match.group(2) or match.group(3) or ""
         if not path.startswith("/") and "site-packages" not in path:
             found = path
     return found or "the tests"
@@ -127,13 +130,6 @@ def classify(run: RunResult, ctx: Context) -> EnvironmentProblem | None:
             f"point test_command in {CONFIG} at the tests (e.g. `python -m pytest tests`), "
             "or check testpaths/python_files in the pytest configuration",
         )
-    if run.exit_code == 4:
-        first = next((ln for ln in run.stderr.splitlines() if "error" in ln.lower()), "")
-        detail = f": {first.strip()}" if first else ""
-        return EnvironmentProblem(
-            f"`{command}` was rejected as a usage error (pytest exit 4){detail}",
-            "declare the plugin that provides the option, or fix test_command in " + CONFIG,
-        )
     if _collection_only(run) or all(
         _MISSING.search(o.message) for o in run.tests.values() if o.status is TestStatus.FAILED
     ):
@@ -147,6 +143,14 @@ def classify(run: RunResult, ctx: Context) -> EnvironmentProblem | None:
                 f"set `python:` in {CONFIG} to the version the project supports, or declare "
                 "requires-python",
             )
+    if run.exit_code == 4:
+        errors = [ln for ln in run.stderr.splitlines() if "error:" in ln.lower()]
+        first = errors[-1] if errors else ""
+        detail = f": {first.strip()}" if first else ""
+        return EnvironmentProblem(
+            f"`{command}` was rejected as a usage error (pytest exit 4){detail}",
+            "declare the plugin that provides the option, or fix test_command in " + CONFIG,
+        )
     return None
 
 

@@ -109,7 +109,8 @@ def read_requirement_files(path: str, read: ReadText, seen: set[str]) -> list[Re
         elif editable or _local(line):
             target = editable.group(1) if editable else line
             base, _, extras = target.partition("[")
-            relative = _relative(here, base)
+            # pip resolves local paths from the working directory (the root), not the file.
+            relative = _relative("", base.removeprefix("file:"))
             if relative == ".":
                 found.installs_project = True
                 found.project_extras += self_extras("." + ("[" + extras if extras else "")) or []
