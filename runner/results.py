@@ -23,6 +23,7 @@ class TestOutcome:
     status: TestStatus
     duration_ms: float = 0.0
     message: str = ""
+    call_passed: bool = False  # its call phase was seen passing (not only setup/teardown)
 
 
 class RunEnd(StrEnum):
@@ -54,17 +55,39 @@ class RunResult:
     reason: str = ""
     patch_applied: bool | None = None
     patch_strategy: str = ""
+    # Per-test evidence from the supervisor (runner/evidence.py); empty when there was none.
+    sessions: int = 0
+    collected: list[str] = field(default_factory=list)
+    collect_errors: dict[str, str] = field(default_factory=dict)
+    hung_test: str = ""
+    evidence_problem: str = ""
+    prepare_ms: float = 0.0
+    supervised_ms: float = 0.0
+
+    @property
+    def has_evidence(self) -> bool:
+        return self.sessions > 0
 
     @property
     def passed(self) -> bool:
         return self.end is RunEnd.EXITED and self.exit_code == 0
 
     def failing_tests(self) -> list[str]:
+        """Failed and errored tests, the test that hung, and files that failed to import."""
         bad = (TestStatus.FAILED, TestStatus.ERROR)
-        return sorted(t for t, o in self.tests.items() if o.status in bad)
+        failing = {t for t, o in self.tests.items() if o.status in bad}
+        failing.update(self.collect_errors)
+        if self.hung_test:
+            failing.add(self.hung_test)
+        return sorted(failing)
 
     def passing_tests(self) -> list[str]:
         return sorted(t for t, o in self.tests.items() if o.status is TestStatus.PASSED)
+
+    def passed_call(self, test_id: str) -> bool:
+        """The test passed, and its call phase was seen passing (not only setup/teardown)."""
+        outcome = self.tests.get(test_id)
+        return outcome is not None and outcome.status is TestStatus.PASSED and outcome.call_passed
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -79,6 +102,8 @@ class Verdict(StrEnum):
     BASELINE_PASSES = "baseline_passes"
     # The tests cannot run as the repository declares them (runner/environment.py says why).
     ENVIRONMENT_ERROR = "environment_error"
+    REJECTED = "rejected"
+    FLAKY = "flaky"
     ERROR = "error"
 
 
@@ -92,6 +117,8 @@ class Verification:
     patched: RunResult | None
     fixed_tests: list[str] = field(default_factory=list)
     regressions: list[str] = field(default_factory=list)
+    test_changes_allowed: bool = False  # `truth verify --allow-test-changes` was given
+    reruns: list[RunResult] = field(default_factory=list)  # confirmation runs of a winner
 
     @property
     def verified(self) -> bool:

@@ -1,20 +1,20 @@
 """Runs one command on one repository snapshot in a fresh, locked-down, always-removed container.
 
-Design: the container is created with stdin attached; the repository (a tar built once per
-snapshot) and the patch are streamed over stdin into a tmpfs workspace, so no host path is ever
-mounted. A small sh wrapper unpacks, applies the patch, runs the tests and then prints a trailer
-(after a per-run random marker) with the exit code, the patch status and the JUnit report, so a
-single attach stream carries everything and no file has to be copied back out.
+Design: the container is created with stdin attached; the run's secret, its plan, the repository
+(a tar built once per snapshot) and the patch are streamed over stdin into a tmpfs workspace, so
+no host path is ever mounted. The container's first process is the supervisor
+(runner/inside/supervise.py): it prepares the tree and runs the tests as an unprivileged uid,
+collects each test's report as it happens, and prints one signed report after a per-run marker,
+so a single attach stream carries everything and nothing the tests write is taken on trust.
 
 Cold-start cost is dominated by create + start + remove (~3 engine round trips). A warm pool could
-later keep N started containers blocked in `read` on stdin (the wrapper reads the marker first),
-each used once and then discarded, taking create/start off the critical path (~30 ms left).
+later keep N started containers blocked in `read` on stdin (the supervisor reads the marker
+first), each used once and then discarded, taking create/start off the critical path.
 """
 
 from __future__ import annotations
 
 import contextlib
-import secrets
 import socket
 import struct
 import time
@@ -26,13 +26,16 @@ import docker
 from docker.errors import APIError, DockerException, NotFound
 from docker.types import LogConfig, Ulimit
 
-from runner.junit import parse_junit
 from runner.limits import SandboxLimits
 from runner.output import CappedBuffer, TrailerSplitter
 from runner.redact import redact
+from runner.reports import judge_report
 from runner.results import RunEnd, RunResult
 from runner.snapshot import SANDBOX_UID, RepoSnapshot
-from runner.wrapper import TRAILER_LIMIT, WORKSPACE, WRAPPER, parse_trailer, with_junit
+from runner.supervisor import SUPERVISOR_SOURCE, RunPlan
+from runner.wrapper import WORKSPACE, command_to_run
+
+TRAILER_LIMIT = 64 * 1024 * 1024
 
 LABEL = "truth-engine"
 SANDBOX_ENV = {
@@ -123,9 +126,15 @@ class Sandbox:
         return dict(
             network_mode="none",
             cap_drop=["ALL"],
+            cap_add=["SETUID", "SETGID"],
             security_opt=["no-new-privileges"],
             read_only=True,
-            tmpfs={WORKSPACE: workspace, "/tmp": f"{scratch},mode=1777"},
+            tmpfs={
+                WORKSPACE: workspace,
+                "/tmp": f"{scratch},mode=1777",
+                # The supervisor's own files (the evidence plugin): root's, read-only to tests.
+                "/truth": "rw,noexec,nosuid,nodev,size=1m,mode=0755",
+            },
             mem_limit=memory,
             memswap_limit=memory,
             nano_cpus=int(limits.cpus * 1e9),
@@ -136,16 +145,30 @@ class Sandbox:
         )
 
     def run(
-        self, snapshot: RepoSnapshot, command: str | None = None, patch: str | None = None
+        self,
+        snapshot: RepoSnapshot,
+        command: str | None = None,
+        patch: str | None = None,
+        frozen: dict[str, bytes] | None = None,
     ) -> RunResult:
-        """Run `command` (default: pytest) on `snapshot` with `patch` applied first, if given."""
-        test_command = with_junit(command, self.limits.hang_dump_seconds)
-        mark = f"TRUTH-END-{secrets.token_hex(16)}"
+        """Run `command` (default: pytest) on `snapshot` with `patch` applied first, if given;
+        `frozen` files (the baseline's tests and test configuration) are put back after it."""
+        plan = RunPlan(
+            command=command_to_run(command, frozenset(snapshot.files)),
+            wall_seconds=self.limits.wall_seconds,
+            per_test_seconds=(self.limits.hang_dump_seconds or self.limits.wall_seconds) + 0.5,
+            hang_dump_seconds=self.limits.hang_dump_seconds,
+            output_bytes=self.limits.output_bytes,
+            env=dict(SANDBOX_ENV),
+            test_uid=SANDBOX_UID,
+        )
         extra = {} if patch is None else {"patch.diff": patch.encode("utf-8")}
-        payload = mark.encode() + b"\n" + snapshot.archive_with(extra)
-        stdout = CappedBuffer(self.limits.output_bytes)
+        if patch is not None:
+            extra.update({f"frozen/{name}": data for name, data in (frozen or {}).items()})
+        payload = plan.payload(snapshot.archive_with(extra))
+        stdout = CappedBuffer(TRAILER_LIMIT)
         stderr = CappedBuffer(self.limits.output_bytes)
-        splitter = TrailerSplitter(b"\n" + mark.encode(), stdout, CappedBuffer(TRAILER_LIMIT))
+        splitter = TrailerSplitter(b"\n" + plan.mark.encode(), stdout, CappedBuffer(TRAILER_LIMIT))
         started_at, clock = _now(), time.monotonic()
         container_id: str | None = None
         end, exit_code, reason = RunEnd.ERROR, None, ""
@@ -153,8 +176,10 @@ class Sandbox:
         try:
             created = self.client.api.create_container(
                 self.image,
-                command=["sh", "-c", WRAPPER, "truth-run", test_command],
-                user=f"{SANDBOX_UID}:{SANDBOX_UID}",
+                command=["python3", "-I", "-c", SUPERVISOR_SOURCE],
+                # Root only to hand the tests to their own uid; the supervisor then drops to
+                # another uid and the container never holds more than SETUID/SETGID.
+                user="0:0",
                 working_dir=WORKSPACE,
                 environment=dict(SANDBOX_ENV),
                 stdin_open=True,
@@ -173,9 +198,8 @@ class Sandbox:
                 )
             else:
                 exit_code = int(self.client.api.wait(container_id, timeout=30)["StatusCode"])
-                if exit_code == 137 or not splitter.found:
-                    state = self.client.api.inspect_container(container_id)["State"]
-                    oom = bool(state.get("OOMKilled"))
+                state = self.client.api.inspect_container(container_id)["State"]
+                oom = bool(state.get("OOMKilled"))
         except (DockerException, OSError) as exc:
             reason = f"sandbox run failed: {type(exc).__name__}: {exc}"
         finally:
@@ -184,7 +208,7 @@ class Sandbox:
                     self.client.api.remove_container(container_id, force=True)
         splitter.close()
         result = RunResult(
-            command=test_command,
+            command=plan.command,
             image_id=self._safe_image_id(),
             end=end,
             exit_code=exit_code,
@@ -193,52 +217,18 @@ class Sandbox:
             duration_ms=round((time.monotonic() - clock) * 1000.0, 1),
             stdout=redact(stdout.text()),
             stderr=redact(stderr.text()),
-            stdout_truncated=stdout.truncated,
-            stderr_truncated=stderr.truncated,
             reason=reason,
         )
         if end is RunEnd.ERROR and reason:
             return result
         if end is RunEnd.TIMEOUT:
             return result
-        return self._judge_exit(result, splitter, snapshot, oom, patch is not None)
-
-    def _judge_exit(
-        self,
-        result: RunResult,
-        splitter: TrailerSplitter,
-        snapshot: RepoSnapshot,
-        oom: bool,
-        patched: bool,
-    ) -> RunResult:
-        trailer = parse_trailer(splitter.trailer.getvalue()) if splitter.found else None
-        if oom:
-            result.end = RunEnd.RESOURCE_LIMIT
-            result.reason = f"out of memory: the run exceeded the {self.limits.memory_mb} MB limit"
-        elif trailer is None:
-            result.end = RunEnd.ERROR
-            result.reason = (
-                f"the sandbox ended (exit {result.exit_code}) before reporting a result; see stderr"
-            )
-            return result
-        else:
-            result.end = RunEnd.EXITED
-        if trailer is None:
-            return result
-        if patched:
-            result.patch_applied = trailer.patch_status == "applied"
-            result.patch_strategy = "" if trailer.strategy == "-" else trailer.strategy
-        if trailer.patch_status == "failed":
-            result.end = RunEnd.PATCH_FAILED
-            first = next((ln for ln in trailer.patch_log.splitlines() if ln.strip()), "no details")
-            result.reason = f"patch does not apply: {redact(first.strip())[:300]}"
-            return result
-        if trailer.junit:
-            try:
-                result.tests = parse_junit(trailer.junit, snapshot.files)
-            except ValueError as exc:
-                result.reason = f"test report unreadable: {exc}"
-        return result
+        report, problem = (
+            plan.read_report(splitter.trailer.getvalue())
+            if splitter.found
+            else (None, "the sandbox ended before its supervisor reported")
+        )
+        return judge_report(result, report, problem, oom, patch is not None, self.limits)
 
     def _stream(
         self, container_id: str, payload: bytes, splitter: TrailerSplitter, stderr: CappedBuffer

@@ -154,6 +154,19 @@ class RepoSnapshot:
             member = archive.extractfile(f"repo/{name}")
             return member.read() if member is not None else None
 
+    def read_many(self, names: list[str]) -> dict[str, bytes]:
+        """Several files' bytes in one pass over the tar body (absent names are left out)."""
+        wanted = {f"repo/{name}" for name in names if name in self.files}
+        found: dict[str, bytes] = {}
+        if not wanted:
+            return found
+        with tarfile.open(fileobj=io.BytesIO(self.tar_body + end_of_archive())) as archive:
+            for member in archive:
+                if member.name in wanted and member.isfile():
+                    data = archive.extractfile(member)
+                    found[member.name[len("repo/") :]] = data.read() if data else b""
+        return found
+
     def archive_with(self, extra: dict[str, bytes]) -> bytes:
         """The full tar stream: the repository under repo/, plus `extra` files under truth/."""
         return self.tar_body + tar_members(extra, "truth") + end_of_archive()

@@ -1,97 +1,81 @@
-"""The sh wrapper that runs inside each sandbox container, and the trailer it reports back."""
+"""What runs inside each sandbox container: the tree preparation script and the test command."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import contextlib
-from dataclasses import dataclass
+import re
+import shlex
 
 WORKSPACE = "/workspace"
-REPO_DIR = f"{WORKSPACE}/repo"  # where the wrapper unpacks the repository
-JUNIT_PATH = f"{WORKSPACE}/truth/junit.xml"
+REPO_DIR = f"{WORKSPACE}/repo"  # where the repository is unpacked
 DEFAULT_TEST_COMMAND = "python -m pytest -q -p no:cacheprovider"
-TRAILER_LIMIT = 64 * 1024 * 1024
 PATCH_FAILED_EXIT = 97
 
-WRAPPER = r"""
-IFS= read -r mark || exit 90
-tar -xmf - -C /workspace || exit 91
-cd /workspace/repo 2>/dev/null || mkdir -p /workspace/repo && cd /workspace/repo || exit 92
-mkdir -p /workspace/truth
-plog=/workspace/truth/patch.log
-patch_status=none
-strategy=-
-if [ -f /workspace/truth/patch.diff ]; then
-    patch_status=failed
-    if git apply --whitespace=nowarn /workspace/truth/patch.diff 2>"$plog"; then
-        patch_status=applied; strategy=git-apply
-    elif git apply --recount --whitespace=nowarn -C1 /workspace/truth/patch.diff 2>>"$plog"; then
-        patch_status=applied; strategy=git-apply-recount
-    elif patch -p1 --fuzz=2 --batch --forward --no-backup-if-mismatch -r - \
-            -i /workspace/truth/patch.diff >>"$plog" 2>&1; then
-        patch_status=applied; strategy=patch-fuzz
-    fi
-fi
-if [ "$patch_status" = failed ]; then
-    code=97
+# Runs as the test user with the tar stream on stdin. The last line of stdout is the status:
+# "applied <strategy>", "none -", "failed -" or "error <step>"; stderr is the patch log.
+PREPARE = r"""
+tar -xmf - -C /workspace || { echo "error unpack"; exit 91; }
+mkdir -p /workspace/repo /workspace/truth && cd /workspace/repo || { echo "error cd"; exit 92; }
+diff=/workspace/truth/patch.diff
+if [ ! -f "$diff" ]; then echo "none -"; exit 0; fi
+if git apply --whitespace=nowarn "$diff"; then
+    strategy=git-apply
+elif git apply --recount --whitespace=nowarn -C1 "$diff"; then
+    strategy=git-apply-recount
+elif patch -p1 --fuzz=2 --batch --forward --no-backup-if-mismatch -r - -i "$diff" >&2; then
+    strategy=patch-fuzz
 else
-    sh -c "$1" </dev/null
-    code=$?
+    echo "failed -"; exit 97
 fi
-printf '\n%s\n%s %s %s\n' "$mark" "$code" "$patch_status" "$strategy"
-if [ -s /workspace/truth/junit.xml ]; then base64 -w0 /workspace/truth/junit.xml; else printf -; fi
-printf '\n'
-if [ -s "$plog" ]; then base64 -w0 "$plog"; else printf -; fi
-printf '\n'
-exit "$code"
+if [ -d /workspace/truth/frozen ]; then
+    # The measurement (tests, their configuration, CI) is the baseline's, whatever the patch did.
+    cp -R /workspace/truth/frozen/. /workspace/repo/ || { echo "error restore"; exit 93; }
+fi
+echo "applied $strategy"
 """
 
+_UNITTEST = re.compile(r"^\s*(python3?|python3\.\d+)\s+-m\s+unittest\b(.*)$")
 
-def with_junit(command: str | None, hang_dump_seconds: float | None = None) -> str:
-    """The test command with a JUnit report requested when it runs pytest, and, when
-    `hang_dump_seconds` is given, a faulthandler stack dump of any test still running by then
-    (so a run killed at the wall limit still says where it hung)."""
+
+def _unittest_target(name: str, known_files: frozenset[str]) -> str | None:
+    """`pkg.test_mod.Case.test_x` as a pytest node id, when a prefix names a known file."""
+    parts = name.split(".")
+    for cut in range(len(parts), 0, -1):
+        path = "/".join(parts[:cut]) + ".py"
+        if path in known_files:
+            return "::".join([path, *parts[cut:]])
+    if name.endswith(".py") or "/" in name:
+        return name
+    return None
+
+
+def command_to_run(command: str | None, known_files: frozenset[str] = frozenset()) -> str:
+    """The command to run: the default pytest run, or the given one, with `python -m unittest`
+    runs moved onto pytest (which runs unittest cases too) so every test reports on its own."""
     if not command or not command.strip():
-        command = DEFAULT_TEST_COMMAND
-    words = command.replace("&&", " ").replace(";", " ").split()
-    runs_pytest = any(w == "pytest" or w.endswith("/pytest") or w == "py.test" for w in words)
-    if not runs_pytest:
+        return DEFAULT_TEST_COMMAND
+    found = _UNITTEST.match(command)
+    if found is None or any(c in command for c in "&|;`$<>"):
         return command
-    if "--junitxml" not in command and "--junit-xml" not in command:
-        command = f"{command} -o junit_family=xunit1 --junitxml={JUNIT_PATH}"
-    if hang_dump_seconds and "faulthandler_timeout" not in command:
-        command = f"{command} -o faulthandler_timeout={hang_dump_seconds:g}"
-    return command
+    python, rest = found.group(1), shlex.split(found.group(2))
+    if rest[:1] == ["discover"]:
+        rest = rest[1:]
+        start = rest[rest.index("-s") + 1] if "-s" in rest[:-1] else ""
+        return f"{python} -m pytest -q {shlex.quote(start)}".rstrip()
+    targets = [_unittest_target(word, known_files) for word in rest if not word.startswith("-")]
+    if any(t is None for t in targets):
+        return command
+    return " ".join([python, "-m", "pytest", "-q", *(shlex.quote(str(t)) for t in targets)])
 
 
-@dataclass
-class Trailer:
-    exit_code: int
-    patch_status: str
-    strategy: str
-    junit: bytes
-    patch_log: str
+def runs_pytest(command: str) -> bool:
+    words = command.replace("&&", " ").replace(";", " ").split()
+    return any(w == "pytest" or w.endswith("/pytest") or w == "py.test" for w in words)
 
 
-def parse_trailer(raw: bytes) -> Trailer | None:
-    """The wrapper's report (text after the marker), or None when it is missing or mangled."""
-    lines = raw.decode("ascii", "replace").split("\n")
-    if len(lines) < 4:
-        return None
-    head = lines[1].split()
-    if len(head) != 3 or not head[0].lstrip("-").isdigit():
-        return None
-
-    def decode(field: str) -> bytes:
-        with contextlib.suppress(binascii.Error, ValueError):
-            return b"" if field == "-" else base64.b64decode(field, validate=True)
-        return b""
-
-    return Trailer(
-        int(head[0]),
-        head[1],
-        head[2],
-        decode(lines[2]),
-        decode(lines[3]).decode("utf-8", "replace"),
-    )
+def pytest_addopts(plugin: str, hang_dump_seconds: float | None) -> str:
+    """PYTEST_ADDOPTS for the test process: the evidence plugin, and a faulthandler stack dump
+    of any test still running after `hang_dump_seconds` (so a hung run still says where)."""
+    options = f"-p {plugin}"
+    if hang_dump_seconds:
+        options += f" -o faulthandler_timeout={hang_dump_seconds:g}"
+    return options

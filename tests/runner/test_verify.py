@@ -19,14 +19,34 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "runner"
 
 
 def run(
-    end: RunEnd = RunEnd.EXITED, exit_code: int | None = 0, reason: str = "", **tests: str
+    end: RunEnd = RunEnd.EXITED,
+    exit_code: int | None = 0,
+    reason: str = "",
+    hung: str = "",
+    **tests: str,
 ) -> RunResult:
+    """A run with per-test evidence, as the supervisor reports it (`a__b` is test id `a::b`)."""
     outcomes = {
-        name.replace("__", "::"): TestOutcome(name.replace("__", "::"), Status(status))
+        name.replace("__", "::"): TestOutcome(
+            name.replace("__", "::"), Status(status), call_passed=status == "passed"
+        )
         for name, status in tests.items()
     }
     return RunResult(
-        "pytest", "sha256:x", end, exit_code, "t0", "t1", 1.0, "", "", tests=outcomes, reason=reason
+        "pytest",
+        "sha256:x",
+        end,
+        exit_code,
+        "t0",
+        "t1",
+        1.0,
+        "",
+        "",
+        tests=outcomes,
+        reason=reason,
+        sessions=1,
+        collected=[*outcomes, *([hung] if hung else [])],
+        hung_test=hung,
     )
 
 
@@ -52,15 +72,38 @@ def test_a_test_that_passed_before_and_fails_after_is_a_regression() -> None:
     assert "breaks tests that passed before: b" in reason
 
 
-def test_deleting_a_passing_test_counts_as_regression_even_with_exit_zero() -> None:
+def test_a_vanished_passing_test_is_inconsistent_evidence_even_with_exit_zero() -> None:
     verdict, reason = decide(run(exit_code=1, a="failed", b="passed"), run(a="passed"))
-    assert verdict is Verdict.FAILED
-    assert "b" in reason
+    assert verdict is Verdict.ERROR
+    assert reason == "inconsistent evidence: tests collected before the patch are gone after it: b"
 
 
-def test_deleting_the_failing_test_does_not_fix_it() -> None:
-    verdict, _ = decide(run(exit_code=1, a="failed", b="passed"), run(b="passed"))
-    assert verdict is Verdict.FAILED
+def test_a_vanished_failing_test_does_not_count_as_fixed() -> None:
+    verdict, reason = decide(run(exit_code=1, a="failed", b="passed"), run(b="passed"))
+    assert verdict is Verdict.ERROR
+    assert "gone after it: a" in reason
+    # with test changes knowingly allowed the id check is off, but the target must still pass
+    assert decide(run(exit_code=1, a="failed"), run(b="passed"), None, True)[0] is Verdict.FAILED
+
+
+def test_new_tests_do_not_count() -> None:
+    verdict, reason = decide(run(exit_code=1, a="failed"), run(a="passed", extra="passed"))
+    assert verdict is Verdict.ERROR
+    assert "appear after the patch that were not there before: extra" in reason
+
+
+def test_a_target_passing_without_its_call_phase_is_not_fixed() -> None:
+    patched = run(a="passed")
+    patched.tests["a"] = TestOutcome("a", Status.PASSED, call_passed=False)
+    assert decide(run(exit_code=1, a="failed"), patched)[0] is Verdict.FAILED
+
+
+def test_inconsistent_evidence_is_never_verified() -> None:
+    patched = run(a="passed")
+    patched.evidence_problem = "pytest ended with 1 but the process exited with 0"
+    verdict, reason = decide(run(exit_code=1, a="failed"), patched)
+    assert verdict is Verdict.ERROR
+    assert reason == "inconsistent evidence: pytest ended with 1 but the process exited with 0"
 
 
 def test_nonzero_exit_after_is_failed_even_when_tests_pass() -> None:
@@ -90,9 +133,29 @@ def test_target_selector_by_file_prefix_expands_to_its_tests() -> None:
     assert decide(baseline, patched_ok, ["t.py"])[0] is Verdict.VERIFIED
 
 
-def test_command_without_test_report_is_judged_by_exit_codes() -> None:
-    assert decide(run(exit_code=1), run(exit_code=0))[0] is Verdict.VERIFIED
-    assert decide(run(exit_code=1), run(exit_code=1))[0] is Verdict.FAILED
+def test_a_run_without_per_test_evidence_is_never_verified_by_its_exit_code() -> None:
+    bare = RunResult("make test", "sha256:x", RunEnd.EXITED, 1, "t0", "t1", 1.0, "", "")
+    green = RunResult("make test", "sha256:x", RunEnd.EXITED, 0, "t0", "t1", 1.0, "", "")
+    verdict, reason = decide(bare, green)
+    assert verdict is Verdict.ERROR
+    assert reason.startswith("no per-test evidence")
+    # a pytest run that fails without any failing test gives nothing to check a fix against
+    assert decide(run(exit_code=4), run())[0] is Verdict.ERROR
+
+
+def test_a_file_that_failed_to_import_is_fixed_only_when_all_its_tests_pass() -> None:
+    baseline = run(exit_code=2, ok="passed")
+    baseline.collect_errors = {"t.py": "ImportError: cannot import name 'x'"}
+    assert baseline.failing_tests() == ["t.py"]
+    fixed = run(ok="passed", **{"t.py__a": "passed", "t.py__b": "passed"})
+    verdict, reason = decide(baseline, fixed)
+    assert verdict is Verdict.VERIFIED, reason
+    assert reason.startswith("2 failing test(s) pass")
+    half = run(exit_code=1, ok="passed", **{"t.py__a": "passed", "t.py__b": "failed"})
+    assert decide(baseline, half)[1] == "still failing after the patch: t.py::b"
+    still = run(exit_code=2, ok="passed")
+    still.collect_errors = dict(baseline.collect_errors)
+    assert decide(baseline, still)[1] == "still failing after the patch: t.py"
 
 
 @pytest.mark.parametrize(
@@ -115,25 +178,31 @@ def test_baseline_that_could_not_run_is_error() -> None:
     assert "engine gone" in reason
 
 
-def test_hung_baseline_counts_only_an_all_green_patched_run() -> None:
-    hung = run(RunEnd.TIMEOUT, None, reason="killed at the 10 s wall-time limit")
+def test_a_hung_baseline_needs_the_hung_test_seen_passing() -> None:
+    hung = run(RunEnd.TIMEOUT, None, reason="stopped in b", hung="b", a="passed")
 
     verdict, reason = decide(hung, run(a="passed", b="passed"))
-    assert verdict is Verdict.VERIFIED and "hung" in reason
+    assert verdict is Verdict.VERIFIED and "including b, which hung before" in reason
     assert decide(hung, run(exit_code=1, a="passed", b="failed"))[0] is Verdict.FAILED
-    assert decide(hung, run(RunEnd.TIMEOUT, None))[0] is Verdict.TIMEOUT
-    # a test named as the target must be seen passing, not merely absent from a green run
-    assert decide(hung, run(a="passed"), ["b"])[0] is Verdict.FAILED
-    assert decide(hung, run(a="passed", b="passed"), ["b"])[0] is Verdict.VERIFIED
+    assert decide(hung, run(RunEnd.TIMEOUT, None, hung="b", a="passed"))[0] is Verdict.TIMEOUT
+    # the hung test is a target even when the caller names others
+    assert decide(hung, run(a="passed", b="passed"), ["a"])[0] is Verdict.VERIFIED
+    unknown = run(RunEnd.TIMEOUT, None, reason="killed at the wall-time limit")
+    unknown.sessions = 0
+    assert decide(unknown, run(a="passed", b="passed"))[0] is Verdict.ERROR
 
 
 class ExplodingSandbox:
     """Stands in for the runner to prove one crashing candidate leaves the others intact."""
 
     def run(
-        self, snapshot: RepoSnapshot, command: str | None = None, patch: str | None = None
+        self,
+        snapshot: RepoSnapshot,
+        command: str | None = None,
+        patch: str | None = None,
+        frozen: dict[str, bytes] | None = None,
     ) -> RunResult:
-        if patch == "explode":
+        if patch == patch_text("fuzz"):
             raise RuntimeError("candidate crashed the runner")
         if patch is None:
             return run(exit_code=1, a="failed")
@@ -142,7 +211,8 @@ class ExplodingSandbox:
 
 def test_one_crashing_candidate_does_not_affect_the_others() -> None:
     snapshot = RepoSnapshot.from_path(DATA / "buggy")
-    results = verify_many(ExplodingSandbox(), snapshot, ["good", "explode", "good"], parallelism=2)
+    patches = [patch_text("right"), patch_text("fuzz"), patch_text("right")]
+    results = verify_many(ExplodingSandbox(), snapshot, patches, parallelism=2)
     assert [r.verdict for r in results] == [Verdict.VERIFIED, Verdict.ERROR, Verdict.VERIFIED]
     assert "candidate crashed the runner" in results[1].reason
 

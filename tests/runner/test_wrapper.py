@@ -1,41 +1,34 @@
-"""The sandbox wrapper's pure helpers: the JUnit flag and the trailer it reports."""
+"""What runs inside the container, as pure helpers: the test command and pytest's options."""
 
 from __future__ import annotations
 
 from runner.limits import SandboxLimits
-from runner.wrapper import JUNIT_PATH, parse_trailer, with_junit
+from runner.wrapper import DEFAULT_TEST_COMMAND, command_to_run, pytest_addopts
 
 
-def test_junit_flag_is_added_only_to_pytest_commands() -> None:
-    assert with_junit(None).endswith(f"--junitxml={JUNIT_PATH}")
-    assert with_junit("pytest tests/a.py -k x").startswith(
-        "pytest tests/a.py -k x -o junit_family=xunit1"
+def test_default_command_is_pytest() -> None:
+    assert command_to_run(None) == DEFAULT_TEST_COMMAND
+    assert command_to_run("  ") == DEFAULT_TEST_COMMAND
+    assert command_to_run("make test") == "make test"
+
+
+def test_unittest_runs_move_onto_pytest_so_each_test_reports() -> None:
+    files = frozenset({"pkg/test_mod.py"})
+    assert command_to_run("python -m unittest", files) == "python -m pytest -q"
+    assert command_to_run("python3 -m unittest discover -s tests", files) == (
+        "python3 -m pytest -q tests"
     )
-    assert with_junit("pytest --junitxml=r.xml") == "pytest --junitxml=r.xml"
-    assert with_junit("make test") == "make test"
+    assert command_to_run("python -m unittest pkg.test_mod.Case.test_x", files) == (
+        "python -m pytest -q pkg/test_mod.py::Case::test_x"
+    )
+    # a name that is not a known file, or a compound command, is left alone
+    assert command_to_run("python -m unittest other.mod", files) == "python -m unittest other.mod"
+    assert command_to_run("python -m unittest && echo", files) == "python -m unittest && echo"
 
 
 def test_hang_dump_is_requested_from_pytest_before_the_wall_limit() -> None:
     limits = SandboxLimits(wall_seconds=10.0)
-    command = with_junit("python -m pytest -q", limits.hang_dump_seconds)
-
-    assert command.endswith(f"-o faulthandler_timeout={limits.hang_dump_seconds:g}")
+    options = pytest_addopts("truth_evidence_ab12", limits.hang_dump_seconds)
+    assert options == f"-p truth_evidence_ab12 -o faulthandler_timeout={limits.hang_dump_seconds:g}"
     assert 0 < limits.hang_dump_seconds < limits.wall_seconds
-    assert f"--junitxml={JUNIT_PATH}" in command
-    assert with_junit("make test", 6.0) == "make test"
-    own = "pytest -o faulthandler_timeout=2"
-    assert with_junit(own, 6.0) == f"{own} -o junit_family=xunit1 --junitxml={JUNIT_PATH}"
-    assert "faulthandler_timeout" not in with_junit("pytest")
-
-
-def test_trailer_parsing_rejects_mangled_reports() -> None:
-    trailer = parse_trailer(b"\n1 applied git-apply\nPGE+\n-\n")
-    assert trailer is not None
-    assert (trailer.exit_code, trailer.patch_status, trailer.strategy, trailer.junit) == (
-        1,
-        "applied",
-        "git-apply",
-        b"<a>",
-    )
-    assert parse_trailer(b"\nnonsense\n") is None
-    assert parse_trailer(b"\nx applied -\n-\n-\n") is None
+    assert pytest_addopts("p", None) == "-p p"

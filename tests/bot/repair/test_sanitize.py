@@ -61,8 +61,11 @@ def test_dangerous_calls_already_in_the_file_do_not_block_an_unrelated_fix(repo)
 
 
 def test_the_repository_config_can_allow_dangerous_calls(repo):
-    result = check_patch(repo, patch_body("    return eval(path)\n"), allow_dangerous=True)
+    result = check_patch(repo, patch_body("    return os.system(path)\n"), allow_dangerous=True)
     assert result.ok and "allowed" in result.reason
+    # integrity rules (here: dynamic code that could hide any call) are never lifted
+    hidden = check_patch(repo, patch_body("    return eval(path)\n"), allow_dangerous=True)
+    assert not hidden.ok and "dynamic-code" in hidden.reason
 
 
 @pytest.mark.parametrize(
@@ -95,7 +98,7 @@ def test_protected_globs_from_the_config_are_rejected(repo):
 
 def test_a_patch_that_breaks_the_syntax_is_rejected(repo):
     result = check_patch(repo, patch_body("    return (\n"))
-    assert not result.ok and "<unparsable file>" in result.reason
+    assert not result.ok and "is not valid Python" in result.reason
 
 
 def test_garbage_and_stale_patches_are_rejected_with_a_reason(repo):

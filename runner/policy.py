@@ -1,0 +1,339 @@
+"""Static policy on the code a candidate adds: an AST walk, not a regex, over each changed
+Python file, counting uses before and after the change so only new uses count.
+
+Integrity rules hold for every engine, the fix cache and `truth verify`; the `dangerous` rule
+(processes, network, file deletion) may be lifted by a repository's `allow_dangerous_calls`.
+The list is documented in README ("What verified means").
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from runner.measurement import Finding
+
+RULES_VERSION = 2  # bump when a rule changes: the fix cache drops fixes verified under older ones
+
+CALLS = {
+    "process-exit": {"os._exit", "os.abort", "os.kill", "os.killpg", "os.fork", "os.forkpty"},
+    "introspection": {
+        "sys._getframe",
+        "sys._current_frames",
+        "sys.settrace",
+        "sys.setprofile",
+        "sys.addaudithook",
+        "threading.settrace",
+        "threading.setprofile",
+        "inspect.currentframe",
+        "inspect.stack",
+        "inspect.trace",
+        "inspect.getouterframes",
+        "inspect.getinnerframes",
+        "gc.get_objects",
+        "gc.get_referrers",
+        "gc.get_referents",
+    },
+    "fd-io": {
+        "os.write",
+        "os.dup",
+        "os.dup2",
+        "os.fdopen",
+        "os.open",
+        "os.close",
+        "os.closerange",
+        "os.pipe",
+        "os.fstat",
+        "os.set_inheritable",
+        "os.lseek",
+        "os.truncate",
+        "os.ftruncate",
+    },
+    "dynamic-code": {"eval", "exec", "compile", "__import__", "importlib.import_module"},
+    "dangerous": {
+        "breakpoint",
+        "os.system",
+        "os.popen",
+        "os.remove",
+        "os.unlink",
+        "os.rmdir",
+        "os.removedirs",
+        "os.execv",
+        "os.execve",
+        "os.execl",
+        "os.execvp",
+        "os.spawnl",
+        "os.spawnv",
+        "os.putenv",
+        "os.chmod",
+        "os.chown",
+        "shutil.rmtree",
+        "shutil.move",
+        "shutil.chown",
+        "pickle.loads",
+        "pickle.load",
+        "marshal.loads",
+        "shelve.open",
+        "pathlib.Path.unlink",
+        "pathlib.Path.rmdir",
+    },
+}
+MODULES = {
+    "process-exit": {"signal", "atexit"},
+    "test-framework": {"pytest", "_pytest", "pluggy", "unittest", "doctest", "py"},
+    "introspection": {"gc", "inspect", "tracemalloc", "faulthandler"},
+    "builtins": {"builtins", "__builtin__"},
+    "sys-modules": {"importlib", "imp", "runpy", "zipimport"},
+    "native-code": {"ctypes", "_ctypes", "cffi", "mmap"},
+    "dangerous": {
+        "subprocess",
+        "socket",
+        "pty",
+        "urllib.request",
+        "http.client",
+        "ftplib",
+        "telnetlib",
+        "smtplib",
+        "requests",
+        "httpx",
+        "multiprocessing",
+    },
+}
+ATTRIBUTES = {
+    "introspection": {
+        "f_back",
+        "f_globals",
+        "f_locals",
+        "f_builtins",
+        "tb_frame",
+        "tb_next",
+        "gi_frame",
+        "cr_frame",
+        "ag_frame",
+        "__subclasses__",
+        "__globals__",
+    },
+    "sys-modules": {"modules", "meta_path", "path_hooks", "path_importer_cache"},
+    "builtins": {"__builtins__"},
+}
+SYS_STREAMS = {"stdout", "stderr", "__stdout__", "__stderr__", "excepthook", "displayhook"}
+NAMES = {"builtins": {"__builtins__", "__import__"}}
+# Strings that spell a way around the rules (getattr(os, "_exit")) or a place the evidence lives.
+STRINGS = {
+    "proc-access": ("/proc", "/dev/fd", "/dev/std", "/sys/", "/dev/tty"),
+    "report-path": ("junit", "/workspace/truth", "/truth/", "TRUTH-", "truth_evidence"),
+}
+FORBIDDEN_WORDS = {
+    "_exit",
+    "_getframe",
+    "_current_frames",
+    "settrace",
+    "f_back",
+    "f_globals",
+    "f_locals",
+    "tb_frame",
+    "get_referrers",
+    "get_objects",
+    "__builtins__",
+    "__import__",
+    "__subclasses__",
+    "__globals__",
+    "meta_path",
+}
+METHODS = {"dangerous": {"unlink", "rmdir", "rmtree", "system", "popen"}}
+EXITS = {"sys.exit", "exit", "quit", "os.exit"}
+
+
+@dataclass(frozen=True)
+class Use:
+    rule: str
+    name: str
+    line: int
+
+
+def _aliases(tree: ast.AST) -> dict[str, str]:
+    aliases: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                top = alias.name.split(".")[0]
+                aliases[alias.asname or top] = alias.name if alias.asname else top
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return aliases
+
+
+def _dotted(node: ast.expr, aliases: dict[str, str]) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(aliases.get(node.id, node.id))
+        return ".".join(reversed(parts))
+    return None
+
+
+def _module_rule(module: str) -> str | None:
+    for rule, modules in MODULES.items():
+        if module in modules or module.split(".")[0] in modules:
+            return rule
+    return None
+
+
+def _is_main_guard(node: ast.AST) -> bool:
+    test = getattr(node, "test", None)
+    return (
+        isinstance(node, ast.If)
+        and isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+    )
+
+
+class _Finder(ast.NodeVisitor):
+    def __init__(self, aliases: dict[str, str]) -> None:
+        self.aliases = aliases
+        self.uses: list[Use] = []
+        self.depth = 0  # inside a function: module-level exits only count at depth 0
+
+    def add(self, rule: str, name: str, node: ast.AST) -> None:
+        self.uses.append(Use(rule, name, getattr(node, "lineno", 0)))
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        if node.name.startswith("pytest_"):
+            self.add("test-framework", f"def {node.name}", node)
+        self.depth += 1
+        self.generic_visit(node)
+        self.depth -= 1
+
+    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+    visit_Lambda = visit_FunctionDef  # type: ignore[assignment]
+
+    def visit_If(self, node: ast.If) -> None:
+        if self.depth == 0 and _is_main_guard(node):
+            self.depth += 1  # a script's `if __name__ == "__main__":` never runs on import
+            self.generic_visit(node)
+            self.depth -= 1
+        else:
+            self.generic_visit(node)
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            rule = _module_rule(alias.name)
+            if rule:
+                self.add(rule, f"import {alias.name}", node)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        module = node.module or ""
+        rule = _module_rule(module)
+        if rule:
+            self.add(rule, f"from {module} import", node)
+        for alias in node.names:
+            dotted = f"{module}.{alias.name}"
+            for call_rule, calls in CALLS.items():
+                if dotted in calls:
+                    self.add(call_rule, dotted, node)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        name = _dotted(node.func, self.aliases)
+        if name is not None:
+            for rule, calls in CALLS.items():
+                if name in calls:
+                    self.add(rule, name, node)
+            module_rule = _module_rule(name.rsplit(".", 1)[0]) if "." in name else None
+            if module_rule:
+                self.add(module_rule, name, node)
+            if name in EXITS and self.depth == 0:
+                self.add("process-exit", f"{name} at import time", node)
+        if isinstance(node.func, ast.Attribute):
+            for rule, methods in METHODS.items():
+                if node.func.attr in methods:
+                    self.add(rule, f".{node.func.attr}()", node)
+        self.generic_visit(node)
+
+    def visit_Raise(self, node: ast.Raise) -> None:
+        raised = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+        if self.depth == 0 and isinstance(raised, ast.Name) and raised.id == "SystemExit":
+            self.add("process-exit", "raise SystemExit at import time", node)
+        self.generic_visit(node)
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        for rule, names in ATTRIBUTES.items():
+            if node.attr in names:
+                self.add(rule, f".{node.attr}", node)
+        if (
+            _dotted(node.value, self.aliases) == "sys"
+            and node.attr in SYS_STREAMS
+            and isinstance(node.ctx, ast.Store)
+        ):
+            self.add("sys-modules", f"sys.{node.attr} = …", node)
+        self.generic_visit(node)
+
+    def visit_Name(self, node: ast.Name) -> None:
+        for rule, names in NAMES.items():
+            if node.id in names:
+                self.add(rule, node.id, node)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        if isinstance(node.value, str | bytes):
+            text = node.value if isinstance(node.value, str) else node.value.decode("latin-1")
+            for rule, needles in STRINGS.items():
+                if any(needle in text for needle in needles):
+                    self.add(rule, repr(text[:40]), node)
+            if text.strip() in FORBIDDEN_WORDS:
+                self.add("dynamic-code", f"the name {text.strip()!r} as a string", node)
+
+
+def uses_in(source: str) -> list[Use] | None:
+    """Every rule-relevant use in `source`, or None when it does not parse."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    finder = _Finder(_aliases(tree))
+    finder.visit(tree)
+    return finder.uses
+
+
+def _new_uses(
+    before: list[Use], after: list[Use], before_lines: set[str], text: str
+) -> Iterator[Use]:
+    """Uses in `after` beyond their count in `before`, preferring ones on lines that are new."""
+    old = Counter((u.rule, u.name) for u in before)
+    lines = text.splitlines()
+    fresh = sorted(
+        after,
+        key=lambda u: 0 < u.line <= len(lines) and lines[u.line - 1].strip() in before_lines,
+    )
+    for use in fresh:
+        key = (use.rule, use.name)
+        if old[key] > 0:
+            old[key] -= 1
+            continue
+        yield use
+
+
+def policy_findings(
+    changes: dict[str, tuple[str | None, str | None]], allow_dangerous: bool = False
+) -> list[Finding]:
+    """Findings in changed Python files, `{path: (before or None, after or None)}`."""
+    findings: list[Finding] = []
+    for path, (before, after) in sorted(changes.items()):
+        if after is None or not path.endswith(".py"):
+            continue
+        after_uses = uses_in(after)
+        if after_uses is None:
+            findings.append(Finding("unparsable", path, 1, f"{path} is not valid Python after it"))
+            continue
+        before_uses = uses_in(before or "") or []
+        before_lines = {line.strip() for line in (before or "").splitlines()}
+        for use in _new_uses(before_uses, after_uses, before_lines, after):
+            if use.rule == "dangerous" and allow_dangerous:
+                continue
+            findings.append(Finding(use.rule, path, use.line, f"the candidate adds {use.name}"))
+    findings.sort(key=lambda f: (f.path, f.line))
+    return findings
