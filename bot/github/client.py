@@ -3,6 +3,7 @@
 githubkit's AppInstallationAuthStrategy caches the installation token in its cache strategy
 until one minute before `expires_at`, and the app JWT for 8 of its 10 minutes, so one client
 per installation per process is enough: it never re-mints a token it can still use.
+githubkit's HTTP response cache is off: kept in memory, it grew with every tarball and log.
 """
 
 from __future__ import annotations
@@ -10,13 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from githubkit import AppAuthStrategy, AppInstallationAuthStrategy, GitHub
-from githubkit.retry import RetryChainDecision, RetryRateLimit, RetryServerError
 
+from bot.github.retry import GitHubRetry
 from bot.settings import Settings
 
-# Secondary rate limits answer 403/429 with Retry-After, which githubkit turns into
-# RateLimitExceeded(retry_after); 5xx are retried with a growing pause (1 s, 4 s, 9 s).
-RETRY = RetryChainDecision(RetryRateLimit(max_retry=3), RetryServerError(max_retry=3))
+RETRY = GitHubRetry()
 USER_AGENT = "truth-engine"
 
 
@@ -27,6 +26,7 @@ def _client(settings: Settings, strategy: Any) -> GitHub[Any]:
         auto_retry=RETRY,
         user_agent=USER_AGENT,
         timeout=30.0,
+        http_cache=False,
     )
 
 

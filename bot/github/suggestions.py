@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.github.limits import COMMENT_BYTES, utf8_len
+
 _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 
 
@@ -21,9 +23,14 @@ class Suggestion:
     line: int
     replacement: list[str]
 
+    def fits(self) -> bool:
+        """False when the suggestion alone is over GitHub's comment limit (it goes to the diff)."""
+        return utf8_len(str(self.comment()["body"])) <= COMMENT_BYTES
+
     def comment(self, note: str = "") -> dict[str, object]:
-        body = (f"{note}\n\n" if note else "") + "```suggestion\n"
-        body += "".join(f"{text}\n" for text in self.replacement) + "```"
+        content = "".join(f"{text}\n" for text in self.replacement)
+        fence = suggestion_fence(content)
+        body = (f"{note}\n\n" if note else "") + f"{fence}suggestion\n{content}{fence}"
         placed: dict[str, object] = {
             "path": self.path,
             "line": self.line,
@@ -33,6 +40,12 @@ class Suggestion:
         if self.start_line != self.line:
             placed.update(start_line=self.start_line, start_side="RIGHT")
         return placed
+
+
+def suggestion_fence(content: str) -> str:
+    """A backtick fence longer than any backtick run in `content` (Markdown closes on equal)."""
+    longest = max((len(run) for run in re.findall(r"`+", content)), default=0)
+    return "`" * max(3, longest + 1)
 
 
 @dataclass
@@ -120,12 +133,21 @@ def split_diff(diff: str) -> dict[str, list[str]]:
     return files
 
 
+def changes(fix_diff: str) -> list[Suggestion]:
+    """Every change of `fix_diff` as head-file lines to replace, wherever it lies."""
+    return [
+        c for path, lines in split_diff(fix_diff).items() for c in _changes_in_file(lines, path)
+    ]
+
+
 def place_suggestions(fix_diff: str, pr_patches: dict[str, str | None]) -> Placement:
     """Put every change of `fix_diff` where GitHub accepts a suggestion, or mark it outside."""
     placement = Placement()
     for path, lines in split_diff(fix_diff).items():
         allowed = commentable_ranges(pr_patches.get(path) or "")
         for change in _changes_in_file(lines, path):
-            inside = any(change.start_line in hunk and change.line in hunk for hunk in allowed)
+            inside = change.fits() and any(
+                change.start_line in hunk and change.line in hunk for hunk in allowed
+            )
             (placement.suggestions if inside else placement.outside).append(change)
     return placement

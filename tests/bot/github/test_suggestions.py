@@ -81,3 +81,27 @@ def test_a_range_spanning_two_hunks_is_outside() -> None:
     )
     placement = place_suggestions(fix, {"geo.py": PR_PATCH})
     assert placement.suggestions == [] and len(placement.outside) == 1
+
+
+def test_a_fence_in_the_content_gets_a_longer_fence() -> None:
+    from bot.github.suggestions import Suggestion
+
+    content = ['DOC = """', "```python", "print(1)", "```", '"""', "x = `a` + ````b````"]
+    body = str(Suggestion("doc.py", 1, 6, content).comment()["body"])
+    assert body.startswith("`````suggestion\n") and body.endswith("\n`````")
+    inner = body.split("\n", 1)[1].rsplit("\n", 1)[0]
+    assert inner.splitlines() == content  # nothing of the content closes the fence early
+
+
+def test_a_plain_suggestion_keeps_three_backticks() -> None:
+    from bot.github.suggestions import Suggestion
+
+    body = str(Suggestion("a.py", 2, 2, ["    return w * h"]).comment()["body"])
+    assert body == "```suggestion\n    return w * h\n```"
+
+
+def test_a_suggestion_over_the_comment_limit_goes_to_the_fallback() -> None:
+    huge = "".join(f"+{'é' * 100}\n" for _ in range(400))  # 80 KB of replacement lines
+    fix = f"--- a/geo.py\n+++ b/geo.py\n@@ -2,1 +2,400 @@\n-    return w * w\n{huge}"
+    placement = place_suggestions(fix, {"geo.py": PR_PATCH})
+    assert placement.suggestions == [] and len(placement.outside) == 1
