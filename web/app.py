@@ -6,12 +6,11 @@ import asyncio
 import contextlib
 import gc
 import logging
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 from arq.connections import ArqRedis
-from prometheus_client import CollectorRegistry, Counter, generate_latest
-from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from redis.asyncio import BlockingConnectionPool
 from redis.exceptions import RedisError
 from sqlalchemy import text
@@ -21,6 +20,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.handlers import ROUTER
+from bot.logs import log_context
+from bot.metrics import ARQ_QUEUE_KEY, WebMetrics
 from bot.settings import Settings
 from web.api import routes as api_routes
 from web.dashboard import dashboard
@@ -47,38 +48,34 @@ def make_queue(redis_url: str) -> ArqRedis:
     return ArqRedis(connection_pool=pool)
 
 
-class Metrics:
-    """Prometheus counters on a registry of this app's own (tests build many apps)."""
-
-    def __init__(self) -> None:
-        self.registry = CollectorRegistry()
-        self.deliveries = Counter(
-            "truth_webhook_deliveries",
-            "Webhook deliveries by event and answer",
-            ["event", "status"],
-            registry=self.registry,
-        )
-
-    async def endpoint(self, request: Request) -> Response:
-        return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
-
-
 def create_app(
     settings: Settings, *, queue: ArqRedis | None = None, listen_url: str | None = None
 ) -> Starlette:
     """Build the app; `queue` lets a caller share one Redis connection (the bench, tests);
     `listen_url` (http://HOST:PORT) starts the printed setup link, else TRUTH_PUBLIC_URL."""
     queue = queue if queue is not None else make_queue(settings.redis_url)
-    metrics = Metrics()
+    metrics = WebMetrics()  # a registry of this app's own (tests build many apps)
     ingress = WebhookIngress(settings=settings, router=ROUTER, queue=queue)
     database: dict[str, Any] = {}
 
     async def webhook(request: Request) -> Response:
-        response = await ingress(request)
+        started = time.perf_counter()
+        with log_context(delivery_id=request.headers.get("x-github-delivery", "")[:64] or None):
+            response = await ingress(request)
         event = request.headers.get("x-github-event", "")
         event = event if ROUTER.knows_event(event) else "other"
-        metrics.deliveries.labels(event, response.state).inc()
+        metrics.observe_delivery(event, response.state, time.perf_counter() - started)
         return response
+
+    async def metrics_endpoint(request: Request) -> Response:
+        try:
+            depth: int | None = int(
+                await asyncio.wait_for(queue.zcard(ARQ_QUEUE_KEY), REDIS_TIMEOUT_S)
+            )
+        except (RedisError, OSError, TimeoutError):
+            depth = None
+        body, media_type = metrics.exposition(depth)
+        return Response(body, media_type=media_type)
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -105,7 +102,7 @@ def create_app(
         Route("/webhooks/github", webhook, methods=["POST"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        Route("/metrics", metrics.endpoint),
+        Route("/metrics", metrics_endpoint),
     ]
     # Always routed: once an app is configured they answer 404 and log the attempt.
     routes += setup_routes(settings, queue)
