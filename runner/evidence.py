@@ -114,6 +114,9 @@ class _Reader:
             self._report(test_id, record)
         elif kind == "finish":
             self.finishes.append(record)
+        elif kind == "tampered":
+            names = ", ".join(str(n) for n in record.get("names", []))[:300]
+            self.problems.append(f"the test framework was modified during the run: {names}")
         else:
             self.problems.append(f"an unknown record {str(kind)[:40]!r}")
 

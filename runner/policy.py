@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from runner.measurement import Finding
@@ -144,6 +144,12 @@ FORBIDDEN_WORDS = {
 }
 METHODS = {"dangerous": {"unlink", "rmdir", "rmtree", "system", "popen"}}
 EXITS = {"sys.exit", "exit", "quit", "os.exit"}
+# An object equal to everything passes any `assert result == expected` without computing it.
+COMPARISONS = frozenset({"__eq__", "__ne__"})
+
+
+def _returns_constant(node: ast.stmt) -> bool:
+    return isinstance(node, ast.Return) and isinstance(node.value, ast.Constant)
 
 
 @dataclass(frozen=True)
@@ -206,12 +212,27 @@ class _Finder(ast.NodeVisitor):
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         if node.name.startswith("pytest_"):
             self.add("test-framework", f"def {node.name}", node)
+        body = [n for n in node.body if not isinstance(n, ast.Expr)]  # docstrings aside
+        if node.name in COMPARISONS and len(body) == 1 and _returns_constant(body[0]):
+            self.add("always-equal", f"an {node.name} that ignores what it compares", node)
         self.depth += 1
         self.generic_visit(node)
         self.depth -= 1
 
     visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
-    visit_Lambda = visit_FunctionDef  # type: ignore[assignment]
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        self.depth += 1
+        self.generic_visit(node)
+        self.depth -= 1
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        names = {t.id for t in node.targets if isinstance(t, ast.Name)}
+        value = node.value
+        is_constant = isinstance(value, ast.Lambda) and isinstance(value.body, ast.Constant)
+        if names & COMPARISONS and is_constant:
+            self.add("always-equal", "a comparison that ignores what it compares", node)
+        self.generic_visit(node)
 
     def visit_If(self, node: ast.If) -> None:
         if self.depth == 0 and _is_main_guard(node):
@@ -318,7 +339,7 @@ def _new_uses(
 
 
 def policy_findings(
-    changes: dict[str, tuple[str | None, str | None]], allow_dangerous: bool = False
+    changes: Mapping[str, tuple[str | None, str | None]], allow_dangerous: bool = False
 ) -> list[Finding]:
     """Findings in changed Python files, `{path: (before or None, after or None)}`."""
     findings: list[Finding] = []

@@ -15,6 +15,32 @@ import pytest
 
 _FD = int(os.environ.pop("TRUTH_EVIDENCE_FD", "-1") or -1)
 MESSAGE_CHARS = 2000
+# Framework functions whose replacement would let code under test rewrite outcomes. Their
+# identity is noted before any test module is imported and checked after each test.
+WATCHED = (
+    ("_pytest.reports", "TestReport", "from_item_and_call"),
+    ("_pytest.reports", "TestReport", "_to_json"),
+    ("_pytest.runner", "", "call_and_report"),
+    ("_pytest.runner", "", "call_runtest_hook"),
+    ("_pytest.runner", "", "runtestprotocol"),
+    ("_pytest.runner", "", "check_interactive_exception"),
+    ("_pytest.runner", "CallInfo", "from_call"),
+    ("_pytest.python", "Function", "runtest"),
+    ("_pytest.python", "", "pytest_pyfunc_call"),
+    ("_pytest.main", "Session", "pytest_runtest_logreport"),
+    ("_pytest.terminal", "TerminalReporter", "pytest_runtest_logreport"),
+    ("_pytest.unittest", "TestCaseFunction", "runtest"),
+    ("_pytest.outcomes", "", "fail"),
+    ("_pytest.outcomes", "", "skip"),
+    ("unittest.case", "TestCase", "run"),
+    ("unittest.result", "TestResult", "addFailure"),
+    ("unittest.result", "TestResult", "addError"),
+    ("builtins", "", "AssertionError"),
+    ("builtins", "", "isinstance"),
+    ("builtins", "", "__import__"),
+)
+_seen: dict[str, int] = {}
+_reported_tampering = False
 
 
 def _send(record: dict[str, Any]) -> None:
@@ -39,7 +65,37 @@ def _message(report: Any) -> str:
     return (lines[-1] if lines else "")[:MESSAGE_CHARS]
 
 
+def _watched() -> dict[str, int]:
+    import importlib
+
+    found: dict[str, int] = {}
+    for module_name, owner, attribute in WATCHED:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        holder = getattr(module, owner, None) if owner else module
+        namespace = getattr(holder, "__dict__", {})
+        if attribute in namespace:
+            found[".".join(p for p in (module_name, owner, attribute) if p)] = id(
+                namespace[attribute]
+            )
+    return found
+
+
+def _check_framework() -> None:
+    global _reported_tampering
+    if _reported_tampering:
+        return
+    now = _watched()
+    changed = sorted(name for name, ident in _seen.items() if now.get(name) != ident)
+    if changed:
+        _reported_tampering = True
+        _send({"t": "tampered", "names": changed})
+
+
 def pytest_configure(config: Any) -> None:
+    _seen.update(_watched())
     if _FD >= 0:
         # Subprocesses the tests start must not inherit the channel.
         os.set_inheritable(_FD, False)
@@ -62,6 +118,9 @@ def pytest_runtest_logstart(nodeid: str, location: Any) -> None:
 
 
 def pytest_runtest_logreport(report: Any) -> None:
+    if report.when == "teardown":
+        # After teardown, so a test's own monkeypatching (undone by then) is not counted.
+        _check_framework()
     _send(
         {
             "t": "report",
@@ -78,6 +137,7 @@ def pytest_runtest_logreport(report: Any) -> None:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_sessionfinish(session: Any, exitstatus: Any) -> Any:
     yield
+    _check_framework()
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     stats = getattr(reporter, "stats", {}) if reporter is not None else {}
     counts = {str(key): len(value) for key, value in stats.items() if key}
