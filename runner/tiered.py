@@ -124,7 +124,30 @@ def verify_tiered(
         if problem and verification.verdict is Verdict.FAILED:
             verification.verdict = Verdict.ENVIRONMENT_ERROR
             verification.reason = f"{problem.text()} (the same before and after the patch)"
+        _accept_pre_existing(verification, targets_of(baseline, target_tests))
     return verification
+
+
+def _accept_pre_existing(verification: Verification, targets: list[str]) -> None:
+    """Named targets all pass and nothing regressed: tests that failed before and still fail
+    are pre-existing failures, listed, and do not fail the patch."""
+    baseline, patched = verification.baseline, verification.patched
+    if verification.verdict is not Verdict.FAILED or baseline is None or patched is None:
+        return
+    if not targets or verification.regressions:
+        return
+    after = set(patched.failing_tests())
+    passed = all(
+        t in patched.tests and patched.tests[t].status is TestStatus.PASSED for t in targets
+    )
+    if passed and after and after <= set(baseline.failing_tests()) - set(targets):
+        verification.verdict = Verdict.VERIFIED
+        verification.fixed_tests = sorted(targets)
+        verification.reason = (
+            f"{len(targets)} target test(s) pass after the patch, no regressions; "
+            "pre-existing failures (failing before and after, not targets): "
+            f"{_names(sorted(after))}"
+        )
 
 
 def verify_many_tiered(

@@ -2,25 +2,26 @@
 
 `truth verify PATH --patch FILE [--test CMD] [--json]` runs the tests of the repository at PATH
 in a sandbox without and with the patch. Exit codes: 0 verified, 1 not verified, 2 bad input or
-an environment problem (missing path, unreadable or empty patch, Docker not reachable; the
-message says what to do).
+an environment problem (missing path, unreadable or empty patch, Docker not reachable, or the
+verdict `environment_error`: the tests cannot run as declared; the message says what to do).
 
 `--json` prints one object on stdout:
-{"verdict": "verified"|"failed"|"patch_failed"|"timeout"|"resource_limit"|"baseline_passes"|"error",
+{"verdict": "verified"|"failed"|"patch_failed"|"timeout"|"resource_limit"|"baseline_passes"|
+             "environment_error"|"error",
  "reason": "one line",
  "baseline": {"command", "end", "exit_code", "duration_ms", "image_id", "reason",
               "failing_tests": [...], "passing_tests": [...], "tests": {test_id: status},
               "stdout_truncated", "stderr_truncated", "patch_applied", "patch_strategy"},
  "patched": {same keys} | null,
  "fixed_tests": [...], "regressions": [...],
- "proof": {"json": path, "text": path}}
+ "proof": {"json": path, "text": path},
+ "python": {"version", "why"}, "test_command": {"command", "how"}, "install": [lines],
+ "pre_existing_failures": [...]}
 """
 
 from __future__ import annotations
 
-import json
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,16 +107,31 @@ def settings_or_exit() -> Settings:
 )
 @click.option("--test", "test_command", default=None, help="Test command (default: pytest).")
 @click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    help="A test id the patch must fix (repeatable; default: the tests failing before it).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=None,
+    help="The baseline's time limit in seconds (default 600; candidates' follow its time).",
+)
+@click.option(
     "--json", "as_json", is_flag=True, help="Print one JSON object (shape in --help docs)."
 )
-def verify(path: Path, patch_file: Path, test_command: str | None, as_json: bool) -> None:
-    """Verify one patch: it counts only if the tests fail before and pass after, in a sandbox."""
-    from runner.docker_client import connect
-    from runner.images import ensure_image
-    from runner.proof import write_proof
-    from runner.sandbox import Sandbox
-    from runner.snapshot import RepoSnapshot
-    from runner.verify import verify as verify_patch
+def verify(
+    path: Path,
+    patch_file: Path,
+    test_command: str | None,
+    targets: tuple[str, ...],
+    timeout: float | None,
+    as_json: bool,
+) -> None:
+    """Verify one patch: it counts only if the tests fail before and pass after, in a sandbox.
+    Reads .github/truth.yml like `truth fix`; exit 2 on an environment problem."""
+    from bot.cli.verify_flow import run_verify
 
     settings = settings_or_exit()
     if not path.exists():
@@ -123,43 +139,13 @@ def verify(path: Path, patch_file: Path, test_command: str | None, as_json: bool
     if not path.is_dir():
         raise bad_input(f"{path} is not a directory; pass the repository's folder, not a file.")
     patch = read_patch(patch_file)
-    console = Console(stderr=True, quiet=as_json)
     try:
-        with console.status("Connecting to Docker…") as status:
-            client = connect(settings.docker_host)
-            status.update("Preparing the sandbox image…")
-            image = ensure_image(client, settings.sandbox_image)
-            snapshot = RepoSnapshot.from_path(path)
-            sandbox = Sandbox(client, image, settings.sandbox_limits)
-            if _has_dependencies(snapshot):
-                status.update("Installing the repository's dependencies (cached)…")
-                sandbox = sandbox.prepare(snapshot, settings.ca_bundle_path)
-            status.update("Running the tests without the patch…")
-            baseline = sandbox.run(snapshot, test_command)
-            console.log(
-                f"baseline: {baseline.end.value}, exit {baseline.exit_code}, "
-                f"{len(baseline.failing_tests())} failing ({baseline.duration_ms:.0f} ms)"
-            )
-            status.update("Running the tests with the patch…")
-            result = verify_patch(sandbox, snapshot, patch, test_command, baseline=baseline)
-    except RunnerError as exc:
+        code = run_verify(
+            settings, path, patch, test_command, list(targets), timeout, as_json, verification_json
+        )
+    except (RunnerError, ValueError) as exc:  # ValueError: an invalid .github/truth.yml
         raise bad_input(str(exc)) from None
-    name = f"verify-{time.strftime('%Y%m%d-%H%M%S')}-{snapshot.digest[:8]}"
-    proof = write_proof(result, settings.state_dir / "proofs", name, patch=patch)
-    if as_json:
-        click.echo(json.dumps(verification_json(result, proof)))
-    else:
-        style = VERDICT_STYLE.get(result.verdict.value, "bold red")
-        out = Console()
-        out.print(f"[{style}]{result.verdict.value.upper()}[/] {result.reason}")
-        out.print(f"proof: {proof[1]}")
-    sys.exit(0 if result.verified else 1)
-
-
-def _has_dependencies(snapshot: Any) -> bool:
-    from runner.deps import dependency_spec
-
-    return bool(dependency_spec(snapshot))
+    sys.exit(code)
 
 
 @click.group()
