@@ -148,22 +148,74 @@ def _stamp(events: list[dict[str, Any]], now: float) -> tuple[list[str], int]:
     return texts, redactions
 
 
+def request_digest(raw: bytes) -> str:
+    """SHA-256 of the chunk's canonical JSON (sorted keys, no blanks), so a retry that
+    re-serializes the same events differently is still the same request; raw bytes if not JSON."""
+    try:
+        canonical = json.dumps(
+            json.loads(raw), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        ).encode()
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        canonical = raw
+    return hashlib.sha256(canonical).hexdigest()
+
+
+def _replay(
+    session: Session, record: TraceRecord, idempotency_key: str, digest: str
+) -> dict[str, Any] | None:
+    seen = session.get(TraceChunkRow, (record.id, idempotency_key))
+    if seen is None:
+        return None
+    if seen.request_sha256 != digest:
+        raise IngestError(
+            422, "idempotency_conflict",
+            f"Idempotency-Key {idempotency_key!r} was used for a different chunk; "
+            "use a new key for new content",
+        )  # fmt: skip
+    return _answer(record, seen.first_seq, seen.last_seq, seen.redactions, True)
+
+
+class _Raced(Exception):
+    """Another upload stored these seqs between our read and our write."""
+
+
 def add_chunk(
     engine: Engine, trace_id: str, installation_id: int, raw: bytes, idempotency_key: str | None
 ) -> dict[str, Any]:
-    digest = hashlib.sha256(raw).hexdigest()
+    """Store a chunk; a retry with the same Idempotency-Key (even one racing the first upload)
+    gets the first answer back with replayed=true."""
+    digest = request_digest(raw)
+    try:
+        return _store_chunk(engine, trace_id, installation_id, raw, idempotency_key, digest)
+    except _Raced:
+        if idempotency_key:
+            # The winner has committed by now (its insert held the key we collided on).
+            with session_scope(engine) as session:
+                record = _owned(session, trace_id, installation_id)
+                replayed = _replay(session, record, idempotency_key, digest)
+                if replayed is not None:
+                    return replayed
+        raise IngestError(
+            409, "duplicate_seq",
+            "another upload stored these seqs at the same moment; fetch the trace and "
+            "continue from its next_seq",
+        ) from None  # fmt: skip
+
+
+def _store_chunk(
+    engine: Engine,
+    trace_id: str,
+    installation_id: int,
+    raw: bytes,
+    idempotency_key: str | None,
+    digest: str,
+) -> dict[str, Any]:
     with session_scope(engine) as session:
         record = _owned(session, trace_id, installation_id)
         if idempotency_key:
-            seen = session.get(TraceChunkRow, (trace_id, idempotency_key))
-            if seen is not None:
-                if seen.request_sha256 != digest:
-                    raise IngestError(
-                        422, "idempotency_conflict",
-                        f"Idempotency-Key {idempotency_key!r} was used for a different chunk; "
-                        "use a new key for new content",
-                    )  # fmt: skip
-                return _answer(record, seen.first_seq, seen.last_seq, seen.redactions, True)
+            replayed = _replay(session, record, idempotency_key, digest)
+            if replayed is not None:
+                return replayed
         if record.status != TraceStatus.OPEN:
             raise IngestError(409, "finalized", f"trace {trace_id} is finalized; start a new one")
         events = _parse_chunk(raw)
@@ -183,11 +235,7 @@ def add_chunk(
         try:
             session.flush()
         except IntegrityError as exc:
-            raise IngestError(
-                409, "duplicate_seq",
-                "another upload stored these seqs at the same moment; fetch the trace and "
-                "continue from its next_seq",
-            ) from exc  # fmt: skip
+            raise _Raced from exc
         return _answer(record, first, record.next_seq - 1, redactions, False)
 
 
