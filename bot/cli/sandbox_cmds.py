@@ -160,7 +160,15 @@ def sandbox() -> None:
 @click.option(
     "--offline", "method", flag_value="offline", help="debootstrap + docker import (root)."
 )
-def build(method: str | None) -> None:
+@click.option(
+    "--python",
+    "python",
+    type=click.Choice(["3.9", "3.11", "3.13"]),
+    default="3.11",
+    show_default=True,
+    help="The image's Python (offline: Debian bullseye, bookworm, trixie).",
+)
+def build(method: str | None, python: str) -> None:
     """Build the sandbox image if its recipe changed, and print its tag."""
     from runner.docker_client import connect
     from runner.images import ensure_image
@@ -171,7 +179,7 @@ def build(method: str | None) -> None:
         with Console(stderr=True).status(
             "Building the sandbox image (a few minutes the first time)…"
         ):
-            tag = ensure_image(client, None, method=method or "auto")
+            tag = ensure_image(client, None, method=method or "auto", python=python)
     except RunnerError as exc:
         raise bad_input(str(exc)) from None
     click.echo(tag)

@@ -8,7 +8,7 @@ from pathlib import Path
 import docker
 import pytest
 
-from runner.errors import ImageMissing
+from runner.errors import ImageBuildError, ImageMissing
 from runner.images import (
     RECIPE_DIR,
     dockerfile_tag,
@@ -49,3 +49,28 @@ def test_existing_image_is_reused_without_building(
 def test_named_image_that_is_missing_says_what_to_do(docker_client: docker.DockerClient) -> None:
     with pytest.raises(ImageMissing, match="TRUTH_SANDBOX_IMAGE"):
         ensure_image(docker_client, "truth-sandbox:does-not-exist")
+
+
+def test_each_python_has_its_own_tag_and_unknown_ones_say_what_is_offered() -> None:
+    tags = {offline_tag(RECIPE_DIR, python) for python in ("3.9", "3.11", "3.13")}
+    tags |= {dockerfile_tag(RECIPE_DIR, python) for python in ("3.9", "3.11", "3.13")}
+    assert len(tags) == 6
+    assert offline_tag(RECIPE_DIR) == offline_tag(RECIPE_DIR, "3.11")
+    with pytest.raises(ImageBuildError, match=r"3\.9, 3\.11, 3\.13"):
+        offline_tag(RECIPE_DIR, "3.12")
+
+
+@pytest.mark.docker
+@pytest.mark.slow
+@pytest.mark.parametrize(("python", "version"), [("3.9", "3.9."), ("3.13", "3.13.")])
+def test_offline_images_carry_the_suite_python(
+    docker_client: docker.DockerClient, python: str, version: str
+) -> None:
+    """Builds the image once per machine (debootstrap, 2-3 min), then reuses it."""
+    tag = ensure_image(docker_client, python=python)
+    assert tag == offline_tag(RECIPE_DIR, python) or tag == dockerfile_tag(RECIPE_DIR, python)
+    output = docker_client.containers.run(
+        tag, ["python3", "-c", "import platform, pytest; print(platform.python_version())"],
+        remove=True, network_disabled=True,
+    )  # fmt: skip
+    assert output.decode().startswith(version)

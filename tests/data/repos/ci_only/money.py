@@ -4,4 +4,4 @@ import six
 def cents(amount):
     if isinstance(amount, six.string_types):
         amount = float(amount)
-    return int(amount * 100)
+    return int(amount) * 100

@@ -2,4 +2,4 @@ import six
 
 
 def shout(text):
-    return six.ensure_text(text).upper() + "!"
+    return six.ensure_text(text).upper() + "?"
