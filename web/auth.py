@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import httpx
+from githubkit import GitHub, OAuthWebAuthStrategy
+from githubkit.exception import AuthExpiredError, RequestError, RequestFailed, RequestTimeout
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.github.client import github_web_url
 from bot.settings import Settings
 
 GITHUB_WEB = "https://github.com"
@@ -31,7 +33,6 @@ USER_KEY = "user"
 STATE_KEY = "oauth_state"
 NEXT_KEY = "oauth_next"
 PAGE_SIZE = 100
-MAX_PAGES = 20
 
 
 ErrorPage = Callable[[Request, int, str, str], Response]
@@ -90,10 +91,10 @@ def viewer_of(request: Request, settings: Settings) -> Viewer | None:
     return Viewer(login=user["login"], installation_ids=tuple(int(i) for i in user["ids"]))
 
 
-def authorize_url(client_id: str, redirect_uri: str, state: str) -> str:
+def authorize_url(client_id: str, redirect_uri: str, state: str, web: str = GITHUB_WEB) -> str:
     # No scope: the user's public identity and installation list need none.
     query = urlencode({"client_id": client_id, "redirect_uri": redirect_uri, "state": state})
-    return f"{GITHUB_WEB}/login/oauth/authorize?{query}"
+    return f"{web.rstrip('/')}/login/oauth/authorize?{query}"
 
 
 def safe_next(target: str | None) -> str:
@@ -103,58 +104,45 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-async def exchange_code(client: httpx.AsyncClient, settings: Settings, code: str) -> str:
+async def sign_in_with_code(settings: Settings, code: str) -> tuple[str, list[int]]:
+    """Trade `code` through githubkit's OAuth web flow; the user's login and installation ids.
+
+    The strategy exchanges the code on the first request and uses the token after it; GitHub
+    Enterprise's sign-in page and API follow from TRUTH_GITHUB_API_URL.
+    """
     secret = settings.github_client_secret
-    answer = await client.post(
-        f"{GITHUB_WEB}/login/oauth/access_token",
-        data={
-            "client_id": settings.github_client_id or "",
-            "client_secret": secret.get_secret_value() if secret else "",
-            "code": code,
-            "redirect_uri": callback_url(settings),
-        },
-        headers={"Accept": "application/json"},
+    strategy = OAuthWebAuthStrategy(
+        settings.github_client_id or "",
+        secret.get_secret_value() if secret else "",
+        code,
+        callback_url(settings),
     )
-    body: dict[str, Any] = answer.json() if answer.status_code == 200 else {}
-    token = body.get("access_token")
-    if not isinstance(token, str):
-        reason = body.get("error") or f"HTTP {answer.status_code}"
+    github = GitHub(strategy, base_url=settings.github_api_url, timeout=30.0, http_cache=False)
+    try:
+        user = (await github.rest.users.async_get_authenticated()).parsed_data
+        pages: Any = github.rest.paginate(
+            github.rest.apps.async_list_installations_for_authenticated_user,
+            map_func=lambda response: response.parsed_data.installations,
+            per_page=PAGE_SIZE,
+        )
+        ids = [int(installation.id) async for installation in pages]
+    except RequestFailed as exc:
         raise LoginError(
-            f"GitHub did not accept the login code ({reason}). Codes are single-use and expire "
-            "after ten minutes: sign in again. If it keeps failing, check "
-            "TRUTH_GITHUB_CLIENT_ID / TRUTH_GITHUB_CLIENT_SECRET."
-        )
-    return token
-
-
-async def fetch_identity(
-    client: httpx.AsyncClient, api_url: str, token: str
-) -> tuple[str, list[int]]:
-    """The user's login and the ids of this app's installations they can access."""
-    headers = {"Authorization": f"Bearer {token}", "Accept": "application/vnd.github+json"}
-    base = api_url.rstrip("/")
-    user = await client.get(f"{base}/user", headers=headers)
-    if user.status_code != 200:
+            f"GitHub would not say who you are or list your installations (HTTP "
+            f"{exc.response.status_code}); sign in again."
+        ) from exc
+    except (AuthExpiredError, RequestError) as exc:
+        # githubkit wraps a failure inside the auth flow (the code exchange) in RequestError.
+        refused = exc.exc if isinstance(exc, RequestError) else exc
+        if not isinstance(refused, AuthExpiredError):
+            raise
+        details = next((a for a in refused.args[1:] if isinstance(a, dict)), {})
         raise LoginError(
-            f"GitHub would not say who you are (HTTP {user.status_code}); sign in again."
-        )
-    ids: list[int] = []
-    for page in range(1, MAX_PAGES + 1):
-        answer = await client.get(
-            f"{base}/user/installations",
-            params={"per_page": PAGE_SIZE, "page": page},
-            headers=headers,
-        )
-        if answer.status_code != 200:
-            raise LoginError(
-                f"GitHub would not list your installations (HTTP {answer.status_code}); "
-                "sign in again."
-            )
-        found = [int(item["id"]) for item in answer.json().get("installations", [])]
-        ids += found
-        if len(found) < PAGE_SIZE:
-            break
-    return str(user.json()["login"]), ids
+            f"GitHub did not accept the login code ({details.get('error') or 'no token'}). "
+            "Codes are single-use and expire after ten minutes: sign in again. If it keeps "
+            "failing, check TRUTH_GITHUB_CLIENT_ID / TRUTH_GITHUB_CLIENT_SECRET."
+        ) from exc
+    return str(user.login), ids
 
 
 def callback_url(settings: Settings) -> str:
@@ -178,7 +166,8 @@ def auth_routes(settings: Settings, render_error: ErrorPage) -> list[BaseRoute]:
         state = secrets.token_urlsafe(24)
         request.session[STATE_KEY] = state
         request.session[NEXT_KEY] = safe_next(request.query_params.get("next"))
-        url = authorize_url(settings.github_client_id, callback_url(settings), state)
+        web = github_web_url(settings.github_api_url)
+        url = authorize_url(settings.github_client_id, callback_url(settings), state, web)
         return RedirectResponse(url, status_code=303)
 
     async def callback(request: Request) -> Response:
@@ -194,12 +183,10 @@ def auth_routes(settings: Settings, render_error: ErrorPage) -> list[BaseRoute]:
                 "match). Open /login and sign in again.",
             )
         try:
-            async with httpx.AsyncClient(timeout=30) as client:
-                token = await exchange_code(client, settings, code)
-                login_name, ids = await fetch_identity(client, settings.github_api_url, token)
+            login_name, ids = await sign_in_with_code(settings, code)
         except LoginError as exc:
             return render_error(request, 502, "GitHub login failed", str(exc))
-        except httpx.HTTPError as exc:
+        except (RequestError, RequestTimeout) as exc:
             return render_error(
                 request,
                 502,

@@ -23,14 +23,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import httpx
 import yaml
+from githubkit import GitHub, UnauthAuthStrategy
+from githubkit.exception import RequestError, RequestFailed, RequestTimeout
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.github.client import github_web_url
 from bot.settings import Settings
 from web import setup_tokens
 
@@ -49,6 +51,11 @@ def build_manifest(public_url: str, manifest_path: Path = APP_MANIFEST) -> dict[
     manifest["url"] = base
     manifest["hook_attributes"] = {"url": f"{base}/webhooks/github", "active": True}
     manifest["redirect_url"] = f"{base}/setup/callback"
+    # Dashboard sign-in (web/auth.py) returns here; GitHub refuses other OAuth redirect URLs.
+    manifest["callback_urls"] = [f"{base}/oauth/callback"]
+    # Where GitHub sends whoever just installed the app: the dashboard's session list.
+    manifest["setup_url"] = f"{base}/sessions"
+    manifest["setup_on_update"] = False
     return manifest
 
 
@@ -111,18 +118,19 @@ def _page(message: str, status: int) -> HTMLResponse:
     return HTMLResponse(f"<!doctype html><p>{message}</p>", status_code=status)
 
 
-def install_link(conversion: dict[str, Any]) -> str:
-    """Where to install the new app: its html_url on github.com, or built from its slug."""
+def install_link(conversion: dict[str, Any], web: str = GITHUB_WEB) -> str:
+    """Where to install the new app: its html_url on GitHub (or GHE), or built from its slug."""
     html_url = conversion.get("html_url")
-    if isinstance(html_url, str) and html_url.startswith(f"{GITHUB_WEB}/"):
+    if isinstance(html_url, str) and html_url.startswith(f"{web}/"):
         return html_url.rstrip("/") + "/installations/new"
     slug = quote(str(conversion.get("slug") or ""), safe="")
-    return f"{GITHUB_WEB}/apps/{slug}/installations/new"
+    return f"{web}/apps/{slug}/installations/new"
 
 
 def setup_routes(settings: Settings, redis: Redis) -> list[BaseRoute]:
     """/setup and /setup/callback; both answer 404 (and log) once an app is configured."""
     configured_here = [settings.github_app_configured]
+    web = github_web_url(settings.github_api_url)  # github.com, or the GHE host
 
     async def configured() -> bool:
         if not configured_here[0] and await setup_tokens.is_configured(redis):
@@ -149,8 +157,8 @@ def setup_routes(settings: Settings, redis: Redis) -> list[BaseRoute]:
         state = await setup_tokens.new_state(redis)
         manifest = json.dumps(build_manifest(settings.public_url))
         body = _PAGE.format(
-            action=html.escape(f"{GITHUB_WEB}/settings/apps/new?state={quote(state)}"),
-            web=GITHUB_WEB,
+            action=html.escape(f"{web}/settings/apps/new?state={quote(state)}"),
+            web=web,
             state=quote(state, safe=""),
             manifest=html.escape(manifest, quote=True),
             state_dir=html.escape(str(settings.state_dir)),
@@ -168,29 +176,29 @@ def setup_routes(settings: Settings, redis: Redis) -> list[BaseRoute]:
                 f"malformed code, or unknown state); start again. {_NEW_LINK}",
                 400,
             )
-        api = settings.github_api_url.rstrip("/")
-        url = f"{api}/app-manifests/{quote(code, safe='')}/conversions"
+        github = GitHub(
+            UnauthAuthStrategy(), base_url=settings.github_api_url, timeout=30.0, http_cache=False
+        )
         try:
-            async with httpx.AsyncClient(timeout=30) as client:
-                answer = await client.post(url, headers={"Accept": "application/vnd.github+json"})
-        except httpx.HTTPError as exc:
+            answer = await github.rest.apps.async_create_from_manifest(code)
+        except RequestFailed as exc:
+            return _page(
+                f"GitHub refused the registration code (HTTP {exc.response.status_code}); "
+                f"codes expire after one hour. {_NEW_LINK}",
+                502,
+            )
+        except (RequestError, RequestTimeout) as exc:
             return _page(
                 f"GitHub could not be reached ({type(exc).__name__}); check this "
                 f"server's network and start again. {_NEW_LINK}",
                 502,
             )
-        if answer.status_code != 201:
-            return _page(
-                f"GitHub refused the registration code (HTTP {answer.status_code}); "
-                f"codes expire after one hour. {_NEW_LINK}",
-                502,
-            )
-        conversion = answer.json()
+        conversion: dict[str, Any] = dict(answer.json())
         path = store_credentials(settings.state_dir, conversion)
         await setup_tokens.mark_configured(redis)
         configured_here[0] = True
         name = html.escape(str(conversion.get("slug") or conversion.get("name") or "the app"))
-        install = html.escape(install_link(conversion), quote=True)
+        install = html.escape(install_link(conversion, web), quote=True)
         return HTMLResponse(
             f"<p>Registered {name}. Credentials saved to <code>{html.escape(str(path))}</code> "
             "(readable only by you). Restart <code>truth serve</code> and <code>truth worker"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 from githubkit import AppAuthStrategy, AppInstallationAuthStrategy, GitHub
 
 from bot.github.retry import GitHubRetry
@@ -41,6 +42,18 @@ def installation_client(settings: Settings, installation_id: int) -> GitHub[Any]
     pem = settings.github_private_key_pem()
     strategy = AppInstallationAuthStrategy(str(settings.github_app_id), pem, installation_id)
     return _client(settings, strategy)
+
+
+def github_web_url(api_url: str) -> str:
+    """GitHub's web address for an API address: github.com, GHE Server's host, or GHE.com's."""
+    url = httpx.URL(api_url)
+    host = url.host
+    if host in ("api.github.com", "github.com"):
+        return "https://github.com"
+    if host.startswith("api."):
+        return f"{url.scheme}://{host[4:]}"  # GHE.com: api.acme.ghe.com -> acme.ghe.com
+    port = f":{url.port}" if url.port else ""
+    return f"{url.scheme}://{host}{port}"  # GHE Server: https://ghe.example.com/api/v3
 
 
 def split_repo(repository: str) -> tuple[str, str]:
