@@ -30,7 +30,7 @@ class Screening:
 
     findings: list[Finding] = field(default_factory=list)
     apply_error: str = ""
-    frozen: dict[str, bytes] = field(default_factory=dict)
+    frozen: dict[str, bytes | None] = field(default_factory=dict)  # None: remove it
 
     @property
     def reason(self) -> str:
@@ -122,9 +122,12 @@ def screen(
     measured = {f.path for f in measurement_findings(changes)}
     policed = {p: c for p, c in changes.items() if not (allow_test_changes and p in measured)}
     findings += policy_findings(policed, allow_dangerous)
-    frozen: dict[str, bytes] = {}
+    frozen: dict[str, bytes | None] = {}
     if not allow_test_changes:
-        frozen = snapshot.read_many(frozen_paths(snapshot.files))
+        frozen.update(snapshot.read_many(frozen_paths(snapshot.files)))
+        for name, (before, _) in changes.items():
+            if before is None and name not in frozen and name in measured:
+                frozen[name] = None
         for name, (_, after) in base.items():
             if after is not None and measured_kind(name) is not None:
                 frozen[name] = after.encode()

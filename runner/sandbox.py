@@ -26,6 +26,7 @@ import docker
 from docker.errors import APIError, DockerException, NotFound
 from docker.types import LogConfig, Ulimit
 
+from runner.egress_fence import EgressPolicy
 from runner.limits import SandboxLimits
 from runner.output import CappedBuffer, TrailerSplitter
 from runner.redact import redact
@@ -105,13 +106,15 @@ class Sandbox:
         snapshot: RepoSnapshot,
         ca_bundle: Path | None = None,
         install_command: str | None = None,
+        egress: EgressPolicy | None = None,
     ) -> Sandbox:
         """A sandbox on an image with the snapshot's dependencies installed (cached), declared
-        ones and whatever the repository's own `install_command` installs."""
+        ones and whatever the repository's own `install_command` installs; the install reaches
+        only the package index hosts `egress` allows (default: PyPI)."""
         from runner.deps import prepare_image
 
         image = prepare_image(
-            self.client, self.image, snapshot, self.limits, ca_bundle, install_command
+            self.client, self.image, snapshot, self.limits, ca_bundle, install_command, egress
         )
         return (
             self if image == self.image else Sandbox(self.client, image, self.limits, self.labels)
@@ -149,10 +152,11 @@ class Sandbox:
         snapshot: RepoSnapshot,
         command: str | None = None,
         patch: str | None = None,
-        frozen: dict[str, bytes] | None = None,
+        frozen: dict[str, bytes | None] | None = None,
     ) -> RunResult:
         """Run `command` (default: pytest) on `snapshot` with `patch` applied first, if given;
-        `frozen` files (the baseline's tests and test configuration) are put back after it."""
+        `frozen` files (the baseline's tests and test configuration) are put back after it,
+        and those mapped to None (measurement files the patch added) are removed."""
         plan = RunPlan(
             command=command_to_run(command, frozenset(snapshot.files)),
             wall_seconds=self.limits.wall_seconds,
@@ -163,8 +167,10 @@ class Sandbox:
             test_uid=SANDBOX_UID,
         )
         extra = {} if patch is None else {"patch.diff": patch.encode("utf-8")}
-        if patch is not None:
-            extra.update({f"frozen/{name}": data for name, data in (frozen or {}).items()})
+        if patch is not None and frozen:
+            extra.update({f"frozen/{n}": data for n, data in frozen.items() if data is not None})
+            removed = "".join(f"{n}\n" for n, data in frozen.items() if data is None)
+            extra["remove.txt"] = removed.encode("utf-8")
         payload = plan.payload(snapshot.archive_with(extra))
         stdout = CappedBuffer(TRAILER_LIMIT)
         stderr = CappedBuffer(self.limits.output_bytes)

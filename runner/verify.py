@@ -27,7 +27,7 @@ class Runs(Protocol):
         snapshot: RepoSnapshot,
         command: str | None = None,
         patch: str | None = None,
-        frozen: dict[str, bytes] | None = None,
+        frozen: dict[str, bytes | None] | None = None,
     ) -> RunResult: ...
 
 

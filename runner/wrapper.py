@@ -26,8 +26,13 @@ elif patch -p1 --fuzz=2 --batch --forward --no-backup-if-mismatch -r - -i "$diff
 else
     echo "failed -"; exit 97
 fi
+# The measurement (tests, their configuration, CI) is the baseline's, whatever the patch did:
+# files it added there are removed, files it changed or deleted come back.
+removed=/workspace/truth/remove.txt
+if [ -f "$removed" ]; then
+    while IFS= read -r name; do rm -rf -- "/workspace/repo/$name"; done < "$removed"
+fi
 if [ -d /workspace/truth/frozen ]; then
-    # The measurement (tests, their configuration, CI) is the baseline's, whatever the patch did.
     cp -R /workspace/truth/frozen/. /workspace/repo/ || { echo "error restore"; exit 93; }
 fi
 echo "applied $strategy"

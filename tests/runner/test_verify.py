@@ -200,7 +200,7 @@ class ExplodingSandbox:
         snapshot: RepoSnapshot,
         command: str | None = None,
         patch: str | None = None,
-        frozen: dict[str, bytes] | None = None,
+        frozen: dict[str, bytes | None] | None = None,
     ) -> RunResult:
         if patch == patch_text("fuzz"):
             raise RuntimeError("candidate crashed the runner")

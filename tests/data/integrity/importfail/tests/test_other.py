@@ -1,0 +1,2 @@
+def test_other():
+    assert 1 + 1 == 2
