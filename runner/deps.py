@@ -17,7 +17,6 @@ import fcntl
 import hashlib
 import io
 import json
-import os
 import tarfile
 import tempfile
 from collections.abc import Iterator
@@ -30,6 +29,13 @@ from docker.errors import APIError, DockerException, ImageNotFound, NotFound
 from docker.types import Mount
 
 from runner.discovery import Discovery, discover_snapshot
+from runner.egress_fence import (
+    EgressPolicy,
+    RunningProxy,
+    egress_program,
+    egress_proxy,
+    relay_lines,
+)
 from runner.errors import DependencyPrepareError
 from runner.images import image_exists
 from runner.install_script import (
@@ -156,7 +162,7 @@ def _archive(entries: dict[str, bytes | None]) -> bytes:
     return buffer.getvalue()
 
 
-def script_for(plan: PreparePlan, ca_bundle: bool, host_env: dict[str, str]) -> str:
+def script_for(plan: PreparePlan, ca_bundle: bool, egress: list[str]) -> str:
     return install_script(
         sorted(plan.files),
         plan.options,
@@ -165,7 +171,7 @@ def script_for(plan: PreparePlan, ca_bundle: bool, host_env: dict[str, str]) -> 
         plan.commands,
         plan.install_command,
         ca_bundle,
-        host_env,
+        egress,
     )
 
 
@@ -206,8 +212,11 @@ def prepare_image(
     limits: SandboxLimits,
     ca_bundle: Path | None = None,
     install_command: str | None = None,
+    egress: EgressPolicy | None = None,
 ) -> str:
-    """The deps image tag for `snapshot` (built once per dependency inputs), or `base_image`."""
+    """The deps image tag for `snapshot` (built once per dependency inputs), or `base_image`.
+
+    The install reaches only the hosts `egress` allows (default: PyPI), through a proxy."""
     plan = plan_for(snapshot, install_command)
     if plan.empty:
         return base_image
@@ -218,7 +227,9 @@ def prepare_image(
         ca_bundle = DEFAULT_CA_BUNDLE
     with _lock(tag):
         if not image_exists(client, tag):
-            _install(client, base_image, tag, plan, limits, ca_bundle, snapshot)
+            policy = egress or EgressPolicy()
+            with egress_proxy(client, base_image, policy) as proxy:
+                _install(client, base_image, tag, plan, limits, ca_bundle, snapshot, proxy, policy)
     return tag
 
 
@@ -230,19 +241,22 @@ def _install(
     limits: SandboxLimits,
     ca_bundle: Path | None,
     snapshot: RepoSnapshot,
+    proxy: RunningProxy,
+    policy: EgressPolicy,
 ) -> None:
-    script = script_for(plan, ca_bundle is not None, dict(os.environ))
+    script = script_for(plan, ca_bundle is not None, relay_lines(policy.index_url))
     entries: dict[str, bytes | None] = {"opt/venv": None, FILES_DIR.lstrip("/"): None}
     # The snapshot's tar has no directory entries; made here, they belong to the installing user.
     folders = {str(Path(name).parent) for name in snapshot.files} - {"."}
     for folder in sorted({str(p) for f in folders for p in [Path(f), *Path(f).parents]} - {"."}):
         entries[f"workspace/repo/{folder}"] = None
     entries["workspace/repo"] = None
-    files = {**plan.files, "install.sh": script}
+    program_name, program = egress_program()
+    files = {**plan.files, "install.sh": script, program_name: program.decode()}
     if plan.constraints:
         files["constraints.txt"] = plan.constraints
     entries.update({f"{FILES_DIR.lstrip('/')}/{n}": t.encode() for n, t in files.items()})
-    mounts = []
+    mounts = [proxy.mount]
     if ca_bundle is not None:
         mounts.append(Mount(CA_IN_CONTAINER, str(ca_bundle.resolve()), type="bind", read_only=True))
     container: Any = None
@@ -251,6 +265,8 @@ def _install(
             base_image,
             command=["sh", f"{FILES_DIR}/install.sh"],
             user=f"{SANDBOX_UID}:{SANDBOX_UID}",  # owns /opt/venv and the repository copy
+            # No interface but loopback: the only way out is the relay to the egress proxy.
+            network_mode="none",
             cap_drop=["ALL"],
             security_opt=["no-new-privileges"],
             mem_limit=f"{max(limits.memory_mb, 1024)}m",
@@ -268,10 +284,16 @@ def _install(
         worked = [s for s in report.steps if s["status"] == "ok" and s["name"] != "upgrade pip"]
         if code != 0 or (report.steps and not worked and len(report.steps) > 1):
             tail = "\n".join(report.lines()[-20:]) or logs[-3000:]
+            refused = "\n".join(proxy.refusals()[-10:])
+            if refused:
+                refused = (
+                    f"The egress proxy refused (only the package index is allowed):\n{refused}\n"
+                )
             raise DependencyPrepareError(
                 f"Installing the repository's dependencies failed (exit {code}):\n{tail}\n"
-                "Check the declarations and that the package index is reachable (set "
-                "TRUTH_CA_BUNDLE_PATH if a proxy inspects TLS), or set install_command in "
+                f"{refused}Check the declarations and that the package index is reachable (set "
+                "TRUTH_CA_BUNDLE_PATH if a proxy inspects TLS, TRUTH_PREPARE_INDEX_URL or "
+                "TRUTH_PREPARE_UPSTREAM_PROXY for a mirror or proxy), or set install_command in "
                 ".github/truth.yml."
             )
         payload = {"steps": report.steps, "facts": report.facts, "plan": report.plan}

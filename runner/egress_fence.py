@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import secrets
+import shlex
 import tarfile
 import time
 from collections.abc import Iterator
@@ -145,10 +146,14 @@ def egress_proxy(
             volume.remove(force=True)
 
 
-def relay_lines(ready_file: str = "/tmp/truth-egress-ready") -> list[str]:
+def relay_lines(
+    index_url: str | None = None, ready_file: str = "/tmp/truth-egress-ready"
+) -> list[str]:
     """Shell lines that start the in-container relay and point pip (and friends) at it."""
     proxy = f"http://127.0.0.1:{RELAY_PORT}"
+    index = [f"export PIP_INDEX_URL={shlex.quote(index_url)}"] if index_url else []
     return [
+        *index,
         f"python3 /tmp/truth-deps/egress.py relay --port {RELAY_PORT} "
         f"--socket {EGRESS_MOUNT}/{SOCKET_NAME} --ready-file {ready_file} &",
         f"for _ in $(seq 100); do [ -e {ready_file} ] && break; sleep 0.05; done",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import shlex
 
 CA_IN_CONTAINER = "/etc/truth-ca-bundle.pem"
-PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy")
 STEP_MARK = "TRUTH-STEP"
 LOG_MARK = "TRUTH-LOG"
 FACT_MARK = "TRUTH-FACT"
@@ -44,10 +43,12 @@ def install_script(
     commands: list[str],
     install_command: str | None,
     ca_bundle: bool,
-    host_env: dict[str, str],
+    egress: list[str],
 ) -> str:
     """CA and proxy settings live only in this file, which deletes itself with the repo copy,
-    so they never reach the committed image's config or layers."""
+    so they never reach the committed image's config or layers. `egress` starts the relay to
+    the allow-list proxy and points pip at it (runner/egress_fence.py); the host's own proxy
+    variables are never copied in."""
     lines = [
         "set -u",
         "export HOME=/tmp PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PIP_NO_INPUT=1",
@@ -55,9 +56,7 @@ def install_script(
     if ca_bundle:
         for name in ("PIP_CERT", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE"):
             lines.append(f"export {name}={CA_IN_CONTAINER}")
-    for name in PROXY_VARIABLES:
-        if host_env.get(name):
-            lines.append(f"export {name}={shlex.quote(host_env[name])}")
+    lines += egress
     lines += [
         f"trap 'rm -rf {FILES_DIR} {REPO_COPY}' EXIT",
         _FUNCTIONS,

@@ -15,6 +15,7 @@ from runner.deps import (
     plan_for,
     script_for,
 )
+from runner.egress_fence import relay_lines
 from runner.errors import DependencyPrepareError
 from runner.limits import SandboxLimits
 from runner.results import RunEnd
@@ -84,17 +85,19 @@ def test_tag_follows_dependency_inputs_not_other_files(tmp_path: Path) -> None:
     assert deps_tag("sha256:a", first) != deps_tag("sha256:a", command)
 
 
-def test_proxy_and_ca_settings_stay_inside_the_self_deleting_script(tmp_path: Path) -> None:
+def test_proxy_and_ca_settings_stay_inside_the_self_deleting_script(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The host's proxy variables and secrets never reach the script: only the egress relay.
+    monkeypatch.setenv("HTTPS_PROXY", "http://user:pw@host-proxy:3128")
+    monkeypatch.setenv("TRUTH_GITHUB_PRIVATE_KEY", "secret")
     plan = plan_for(snapshot_of(tmp_path, {"requirements.txt": "six\n"}))
-    script = script_for(
-        plan,
-        ca_bundle=True,
-        host_env={"HTTPS_PROXY": "http://user:pw@proxy:3128", "TRUTH_GITHUB_PRIVATE_KEY": "secret"},
-    )
-    assert "export HTTPS_PROXY=http://user:pw@proxy:3128" in script
+    script = script_for(plan, ca_bundle=True, egress=relay_lines("https://mirror.corp/simple"))
+    assert "HTTPS_PROXY=http://127.0.0.1:3128" in script
+    assert "export PIP_INDEX_URL=https://mirror.corp/simple" in script
     assert "export PIP_CERT=/etc/truth-ca-bundle.pem" in script
     assert "trap 'rm -rf /tmp/truth-deps /workspace/repo' EXIT" in script
-    assert "secret" not in script
+    assert "host-proxy" not in script and "secret" not in script
 
 
 def test_step_markers_become_a_report_naming_the_declaring_file(tmp_path: Path) -> None:

@@ -261,3 +261,55 @@ def test_fenced_container_reaches_the_index_but_not_the_host_gateway_or_elsewher
         assert fenced[name] == "OSError", (name, fenced)  # no route: network unreachable
         assert fenced[name + " via proxy"] == "HTTP/1.1 403 Forbidden", (name, fenced)
     assert len(refusals) == len(targets)
+
+
+@pytest.mark.docker
+@pytest.mark.slow
+def test_a_prepare_step_reaches_the_index_but_not_the_host_the_gateway_or_elsewhere(
+    tmp_path, docker_client, sandbox_image: str
+) -> None:
+    """The repository's install command tries all three; the declared requirement installs."""
+    import json
+    import socket
+
+    from runner.limits import SandboxLimits
+    from runner.sandbox import Sandbox
+    from runner.snapshot import RepoSnapshot
+
+    listener = socket.create_server(("0.0.0.0", 0))  # live, so a failure is the fence's doing
+    port = listener.getsockname()[1]
+    targets = _host_addresses(docker_client)
+    own = {k: v for k, v in targets.items() if k != "arbitrary"}
+    files = {
+        "requirements.txt": "six==1.16.0\n",
+        "probe.py": PROBE,
+        "tests/test_six.py": "import six\n\ndef test_six():\n    assert six.PY3\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    command = (
+        f"python3 probe.py '{json.dumps(targets)}' {port} > /opt/venv/probe.txt 2>&1; "
+        "cat /opt/venv/probe.txt"
+    )
+    base = Sandbox(docker_client, sandbox_image, SandboxLimits(wall_seconds=60))
+    prepared = None
+    try:
+        control = _run_probe(docker_client, sandbox_image, own, port, [], None, [])
+        assert control["bridge gateway"] == "connected"
+        prepared = base.prepare(RepoSnapshot.from_path(tmp_path), install_command=command)
+        written = docker_client.containers.run(
+            prepared.image, ["cat", "/opt/venv/probe.txt"], remove=True, network_mode="none"
+        ).decode()
+        result = prepared.run(RepoSnapshot.from_path(tmp_path))
+    finally:
+        listener.close()
+        if prepared is not None and prepared.image != sandbox_image:
+            docker_client.images.remove(prepared.image, force=True)
+    assert "PROBE " in written, written
+    probe = json.loads(written.split("PROBE ", 1)[1])
+    for name in targets:
+        assert probe[name] == "OSError", (name, probe)
+        assert probe[name + " via proxy"] == "HTTP/1.1 403 Forbidden", (name, probe)
+    assert probe["index"] == 200  # the index, through the proxy, from inside the step
+    assert result.passing_tests() == ["tests/test_six.py::test_six"]  # and pip used it
