@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
+import stat
 import subprocess
 import tarfile
 from dataclasses import dataclass, field
@@ -72,6 +74,31 @@ def _walk_files(root: Path) -> list[str]:
     return sorted(f for f in found if not f.endswith((".pyc", ".pyo")))
 
 
+def _through_symlink(root: Path, name: str) -> bool:
+    """True when a folder on the way to `name` is a symlink: reading through it could reach
+    files outside the repository (the host's), so such paths are never read."""
+    current = root
+    for part in Path(name).parts[:-1]:
+        current = current / part
+        if current.is_symlink():
+            return True
+    return False
+
+
+def _read_regular(source: Path) -> bytes | None:
+    """The file's bytes, never following a symlink in its last component; None if not a file."""
+    try:
+        fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENOENT, errno.ENOTDIR):
+            return None
+        raise SnapshotError(f"Cannot read {source}: {exc.strerror}.") from exc
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return None
+        return handle.read()
+
+
 def _member(name: str, size: int, mode: int, kind: bytes = tarfile.REGTYPE) -> tarfile.TarInfo:
     info = tarfile.TarInfo(name)
     info.size = size
@@ -121,17 +148,15 @@ class RepoSnapshot:
         total = 0
         for name in names:
             source = root / name
+            if _through_symlink(root, name):
+                continue
             if source.is_symlink():
                 target = os.readlink(source)
                 info = _member(f"repo/{name}", 0, 0o777, tarfile.SYMTYPE)
                 info.linkname = target
                 archive.addfile(info)
                 digest.update(f"L{name}\0{target}\0".encode())
-            elif source.is_file():
-                try:
-                    data = source.read_bytes()
-                except OSError as exc:
-                    raise SnapshotError(f"Cannot read {source}: {exc.strerror}.") from exc
+            elif (data := _read_regular(source)) is not None:
                 total += len(data)
                 if total > MAX_SNAPSHOT_BYTES:
                     raise SnapshotError(
@@ -147,12 +172,11 @@ class RepoSnapshot:
         return cls(root, tuple(kept), buffer.getvalue(), digest.hexdigest()[:16])
 
     def read(self, name: str) -> bytes | None:
-        """A file's bytes as captured (read back from the tar body), or None if absent."""
+        """A file's bytes as captured (read back from the tar body), or None if absent or a
+        symlink (a link's target is never read)."""
         if name not in self.files:
             return None
-        with tarfile.open(fileobj=io.BytesIO(self.tar_body + end_of_archive())) as archive:
-            member = archive.extractfile(f"repo/{name}")
-            return member.read() if member is not None else None
+        return self.read_many([name]).get(name)
 
     def read_many(self, names: list[str]) -> dict[str, bytes]:
         """Several files' bytes in one pass over the tar body (absent names are left out)."""

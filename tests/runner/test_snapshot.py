@@ -67,3 +67,44 @@ def test_bad_paths_raise_snapshot_error(tmp_path: Path, kind: str) -> None:
         target.write_text("")
     with pytest.raises(SnapshotError, match=r"does not exist|not a directory"):
         RepoSnapshot.from_path(target)
+
+
+SECRET = b"host-only secret 7f3a"
+
+
+def host_folder(tmp_path: Path) -> Path:
+    outside = tmp_path / "host"
+    outside.mkdir()
+    (outside / "secret.txt").write_bytes(SECRET)
+    (outside / "x.txt").write_bytes(SECRET)
+    return outside
+
+
+def test_no_symlink_is_followed_out_of_a_plain_folder(tmp_path: Path) -> None:
+    outside, repo = host_folder(tmp_path), tmp_path / "repo"
+    repo.mkdir()
+    (repo / "a.py").write_text("x")
+    (repo / "linked").symlink_to(outside, target_is_directory=True)
+    (repo / "leak.txt").symlink_to(outside / "secret.txt")
+    snapshot = RepoSnapshot.from_path(repo)
+    assert SECRET not in snapshot.tar_body
+    assert "linked/secret.txt" not in snapshot.files
+    assert snapshot.read("leak.txt") is None  # kept as a link, never as the host's bytes
+
+
+def test_no_symlink_is_followed_out_of_a_git_checkout_at_any_depth(tmp_path: Path) -> None:
+    outside, repo = host_folder(tmp_path), tmp_path / "repo"
+    (repo / "deep" / "sub").mkdir(parents=True)
+    (repo / "deep" / "sub" / "x.txt").write_text("tracked")
+    (repo / "a.py").write_text("x")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run(["git", "-C", str(repo), "add", "."], check=True)
+    # the index still lists deep/sub/x.txt, but sub is now a link to a host folder
+    (repo / "deep" / "sub" / "x.txt").unlink()
+    (repo / "deep" / "sub").rmdir()
+    (repo / "deep" / "sub").symlink_to(outside, target_is_directory=True)
+    (repo / "untracked").symlink_to(outside, target_is_directory=True)
+    snapshot = RepoSnapshot.from_path(repo)
+    assert SECRET not in snapshot.tar_body
+    assert "deep/sub/x.txt" not in snapshot.files
+    assert "a.py" in snapshot.files
