@@ -10,12 +10,45 @@ from typing import Any
 
 from runner.redact import redact
 from runner.results import RunResult, Verification
+from runner.snapshot import RepoSnapshot
 
 PROOF_VERSION = 1
 
 
-def reproduce_command(run: RunResult, patch_file: str | None = None) -> str:
-    """One shell line, run from the repository folder, that repeats `run` under the same rules."""
+DOCKER_FLAGS = (
+    "--rm -i --network none --read-only --cap-drop ALL --security-opt no-new-privileges "
+    "--user 10001:10001 --tmpfs /workspace:exec,uid=10001,gid=10001 --tmpfs /tmp:exec,mode=1777"
+)
+APPLY = {
+    "git-apply": "git apply --whitespace=nowarn",
+    "git-apply-recount": "git apply --recount --whitespace=nowarn -C1",
+    "patch-fuzz": "patch -p1 --fuzz=2 --batch --forward --no-backup-if-mismatch -r - -i",
+}
+
+
+def _environment() -> str:
+    from runner.sandbox import SANDBOX_ENV
+
+    return " ".join(f"-e {shlex.quote(f'{k}={v}')}" for k, v in SANDBOX_ENV.items())
+
+
+def reproduce_command(
+    run: RunResult, patch_file: str | None = None, tree_file: str | None = None
+) -> str:
+    """One shell line that repeats `run` under the same rules. With `tree_file` (the proof's
+    tar of the repository and patch) it needs nothing but that file and the image; without it,
+    it runs from the repository's folder."""
+    if tree_file is not None:
+        inside = "tar -xmf - -C /workspace && cd /workspace/repo"
+        if patch_file is not None:
+            apply = APPLY.get(run.patch_strategy or "git-apply", APPLY["git-apply"])
+            inside += f" && {apply} /workspace/truth/patch.diff"
+        inside += f" && {run.command}"
+        source = shlex.quote(str(Path(tree_file).resolve()))
+        return (
+            f"docker run {DOCKER_FLAGS} {_environment()} {run.image_id} "
+            f"sh -c {shlex.quote(inside)} < {source}"
+        )
     inside = "mkdir -p /workspace/repo /workspace/truth && cp -r /src/. /workspace/repo"
     inside += " && cd /workspace/repo"
     mounts = ['-v "$PWD":/src:ro']
@@ -23,35 +56,43 @@ def reproduce_command(run: RunResult, patch_file: str | None = None) -> str:
         mounts.append(f"-v {shlex.quote(str(Path(patch_file).resolve()))}:/truth.patch:ro")
         inside += " && git apply /truth.patch"
     inside += f" && {run.command}"
-    flags = (
-        "--rm --network none --read-only --cap-drop ALL --security-opt no-new-privileges "
-        "--user 10001:10001 --tmpfs /workspace:exec,mode=1777 --tmpfs /tmp:exec,mode=1777"
-    )
+    flags = DOCKER_FLAGS.replace("--rm -i ", "--rm ")
     return f"docker run {flags} {' '.join(mounts)} {run.image_id} sh -c {shlex.quote(inside)}"
 
 
-def _run_record(run: RunResult | None, patch_file: str | None) -> dict[str, Any] | None:
+def _run_record(
+    run: RunResult | None, patch_file: str | None, tree_file: str | None
+) -> dict[str, Any] | None:
     if run is None:
         return None
     record = run.to_dict()
     record["stdout"] = redact(run.stdout)
     record["stderr"] = redact(run.stderr)
-    record["reproduce"] = reproduce_command(run, patch_file)
+    record["reproduce"] = reproduce_command(run, patch_file, tree_file)
     return record
 
 
 def proof_record(
-    verification: Verification, patch_file: str | None = None, patch: str | None = None
+    verification: Verification,
+    patch_file: str | None = None,
+    patch: str | None = None,
+    tree_file: str | None = None,
 ) -> dict[str, Any]:
     """The JSON-ready proof of one verification (pure)."""
-    baseline = _run_record(verification.baseline, None)
-    patched = _run_record(verification.patched, patch_file)
+    baseline = _run_record(verification.baseline, None, tree_file)
+    patched = _run_record(verification.patched, patch_file, tree_file)
     shown = patched or baseline
     return {
         "proof_version": PROOF_VERSION,
         "reproduce": shown["reproduce"] if shown else "",
+        "tree": tree_file,
         "verdict": str(verification.verdict),
         "reason": verification.reason,
+        "test_changes_allowed": verification.test_changes_allowed,
+        "reruns": [
+            {"end": r.end.value, "exit_code": r.exit_code, "failing": r.failing_tests()}
+            for r in verification.reruns
+        ],
         "fixed_tests": verification.fixed_tests,
         "regressions": verification.regressions,
         "patch": redact(patch) if patch is not None else None,
@@ -88,6 +129,8 @@ def _run_text(title: str, run: dict[str, Any] | None) -> list[str]:
 def proof_text(record: dict[str, Any]) -> str:
     """The proof as plain text for people (pure)."""
     lines = [f"Truth Engine proof — verdict: {record['verdict']}", record["reason"], ""]
+    if record.get("test_changes_allowed"):
+        lines.append("test changes: allowed by the person verifying (--allow-test-changes)")
     if record["fixed_tests"]:
         lines.append("fixed: " + ", ".join(record["fixed_tests"]))
     if record["regressions"]:
@@ -101,9 +144,15 @@ def proof_text(record: dict[str, Any]) -> str:
 
 
 def write_proof(
-    verification: Verification, out_dir: Path, name: str, patch: str | None = None
+    verification: Verification,
+    out_dir: Path,
+    name: str,
+    patch: str | None = None,
+    snapshot: RepoSnapshot | None = None,
 ) -> tuple[Path, Path]:
-    """Write `<name>.json` and `<name>.txt` (and `<name>.patch` when given) into `out_dir`."""
+    """Write `<name>.json` and `<name>.txt` (and `<name>.patch` when given) into `out_dir`;
+    with the `snapshot`, also `<name>.tree.tar` (repository and patch), from which the proof's
+    reproduce commands run with nothing else."""
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "proof"
     out_dir.mkdir(parents=True, exist_ok=True)
     patch_file = None
@@ -111,7 +160,13 @@ def write_proof(
         patch_path = out_dir / f"{safe}.patch"
         patch_path.write_text(patch, encoding="utf-8")
         patch_file = str(patch_path)
-    record = proof_record(verification, patch_file, patch)
+    tree_file = None
+    if snapshot is not None:
+        tree_path = out_dir / f"{safe}.tree.tar"
+        extra = {} if patch is None else {"patch.diff": patch.encode("utf-8")}
+        tree_path.write_bytes(snapshot.archive_with(extra))
+        tree_file = str(tree_path)
+    record = proof_record(verification, patch_file, patch, tree_file)
     json_path, text_path = out_dir / f"{safe}.json", out_dir / f"{safe}.txt"
     json_path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     text_path.write_text(proof_text(record), encoding="utf-8")
