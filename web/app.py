@@ -15,6 +15,7 @@ from redis.asyncio import BlockingConnectionPool
 from redis.exceptions import RedisError
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -25,6 +26,7 @@ from bot.metrics import ARQ_QUEUE_KEY, WebMetrics
 from bot.settings import Settings
 from web.api import routes as api_routes
 from web.dashboard import dashboard
+from web.params import RefuseControlCharacters
 from web.setup import announce_setup_link, setup_routes
 from webhooks.ingress import WebhookIngress
 
@@ -126,7 +128,9 @@ def create_app(
         if "engine" in database:
             database["engine"].dispose()
 
-    return Starlette(routes=routes, lifespan=lifespan)
+    # No route may pass a NUL from the URL to Redis or the database.
+    middleware = [Middleware(RefuseControlCharacters)]
+    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
 
 
 def _ping_database(settings: Settings, cache: dict[str, Any]) -> None:

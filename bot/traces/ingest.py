@@ -172,7 +172,9 @@ def _replay(
             f"Idempotency-Key {idempotency_key!r} was used for a different chunk; "
             "use a new key for new content",
         )  # fmt: skip
-    return _answer(record, seen.first_seq, seen.last_seq, seen.redactions, True)
+    # The first answer again: its next_seq, not the trace's now (a racing read can be stale).
+    answer = _answer(record, seen.first_seq, seen.last_seq, seen.redactions, True)
+    return answer | {"next_seq": seen.last_seq + 1}
 
 
 class _Raced(Exception):

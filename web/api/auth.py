@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, Response
 
 from bot.traces.ingest import IngestError
 from bot.traces.tokens import installation_for
+from web import params as checks
 
 Handler = Callable[[Request, int], Awaitable[Response]]
 
@@ -30,12 +31,22 @@ def authenticated(
     IngestError from the handler becomes its JSON error response."""
 
     async def endpoint(request: Request) -> Response:
+        problem = checks.control_character_problem(
+            request.url.path, request.scope.get("query_string", b"")
+        )
+        if problem is not None:
+            return error(400, "bad_request", problem)
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return _challenge("send 'Authorization: Bearer <token>'; mint one with mint_token")
         installation = await run_in_threadpool(installation_for, engine(), token.strip())
         if installation is None:
             return _challenge("unknown or revoked token; ask an admin for a new one")
+        try:
+            for name, value in request.path_params.items():
+                checks.identifier(value, name)
+        except checks.BadParam as exc:
+            return error(400, "bad_path", str(exc))
         try:
             return await handler(request, installation)
         except IngestError as exc:

@@ -13,12 +13,14 @@ from starlette.routing import BaseRoute, Route
 
 from db.queries import SessionDetail
 from db.sessions import CandidateRecord, FixSession
+from web import params as checks
 from web.api.auth import Handler, error
 from web.auth import Viewer
 from web.dashboard.data import find_sessions, visible_detail
 from web.dashboard.filters import STATUSES, FilterError, parse_filters
 from web.dashboard.proofs import find_proof, proof_name, proof_response
 
+FORMATS = ("json", "txt")
 NOT_FOUND = "no session with this id belongs to your token's installation; check the id"
 
 
@@ -85,7 +87,7 @@ def session_routes(
         try:
             filters = parse_filters(request.query_params)
         except FilterError as exc:
-            return error(422, "bad_filter", str(exc))
+            return error(400, "bad_filter", str(exc))
         rows, has_next = await run_in_threadpool(
             find_sessions, engine(), _viewer(installation), filters
         )
@@ -108,6 +110,10 @@ def session_routes(
         return JSONResponse(session_document(detail))
 
     async def proof(request: Request, installation: int) -> Response:
+        try:
+            fmt = checks.choice(request.query_params.get("format"), "format", FORMATS) or "json"
+        except checks.BadParam as exc:
+            return error(400, "bad_query", str(exc))
         session_id = request.path_params["session_id"]
         detail = await run_in_threadpool(
             visible_detail, engine(), _viewer(installation), session_id
@@ -115,7 +121,6 @@ def session_routes(
         if detail is None:
             return error(404, "not_found", NOT_FOUND)
         candidate = request.path_params["candidate"]
-        fmt = "txt" if request.query_params.get("format") == "txt" else "json"
         record = find_proof(detail, candidate)
         if record is None:
             known = ", ".join(sorted(proof_name(p) for p in detail.proofs)) or "none yet"
@@ -151,7 +156,7 @@ _FILTERS = [
 
 def openapi_paths() -> dict[str, Any]:
     """The sessions part of /openapi.json; a session of another installation is a 404."""
-    errors = {"401": _ERROR, "404": _ERROR}
+    errors = {"400": _ERROR, "401": _ERROR, "404": _ERROR}
     return {
         "/v1/sessions": {
             "get": {
@@ -159,8 +164,8 @@ def openapi_paths() -> dict[str, Any]:
                 "parameters": _FILTERS,
                 "responses": {
                     "200": _json({"type": "object"}, "sessions, page, per_page, next_page"),
+                    "400": _ERROR,
                     "401": _ERROR,
-                    "422": _ERROR,
                 },
             }
         },

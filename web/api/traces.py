@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,15 @@ from bot.settings import Settings
 from bot.traces import ingest, signing, store
 from bot.traces.blobs import BlobStore
 from bot.traces.validate import Validator
+from db.traces import TraceStatus
+from web import params as checks
 from web.api.auth import error
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+MAX_OFFSET = 1_000_000
+TRACE_STATUSES = (TraceStatus.OPEN, TraceStatus.FINALIZED)
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
 
 
 class TooLarge(Exception):
@@ -60,6 +69,12 @@ class TraceApi:
         return JSONResponse(store.summary(record), status_code=201)
 
     async def chunk(self, request: Request, installation: int) -> Response:
+        key = request.headers.get("idempotency-key")
+        if key is not None and not IDEMPOTENCY_KEY.fullmatch(key):
+            return error(
+                400, "bad_idempotency_key",
+                "Idempotency-Key must be 1 to 200 printable ASCII characters; a UUID is ideal",
+            )  # fmt: skip
         try:
             raw = await read_capped(request, self.max_chunk_bytes)
         except TooLarge:
@@ -70,7 +85,7 @@ class TraceApi:
             request.path_params["trace_id"],
             installation,
             raw,
-            request.headers.get("idempotency-key"),
+            key,
         )
         return JSONResponse(answer, status_code=200 if answer["replayed"] else 201)
 
@@ -106,17 +121,14 @@ class TraceApi:
     async def list(self, request: Request, installation: int) -> Response:
         params = request.query_params
         try:
-            limit, offset = int(params.get("limit", 50)), int(params.get("offset", 0))
-        except ValueError:
-            return error(400, "bad_query", "limit and offset must be integers")
+            limit = checks.integer(params.get("limit"), "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+            offset = checks.integer(params.get("offset"), "offset", 0, 0, MAX_OFFSET)
+            repo = checks.text(params.get("repo"), "repo")
+            status = checks.choice(params.get("status"), "status", TRACE_STATUSES)
+        except checks.BadParam as exc:
+            return error(400, "bad_query", str(exc))
         found = await run_in_threadpool(
-            store.list_traces,
-            self.engine(),
-            installation,
-            params.get("repo"),
-            params.get("status"),
-            limit,
-            offset,
+            store.list_traces, self.engine(), installation, repo, status, limit, offset
         )
         return JSONResponse({"traces": found, "limit": limit, "offset": offset})
 

@@ -13,6 +13,7 @@ from web.auth import auth_routes, session_secret
 from web.dashboard.data import EngineGetter, lazy_engine
 from web.dashboard.pages import page_routes
 from web.dashboard.render import STATIC_DIR, error_page
+from web.params import RefuseControlCharacters
 
 SESSION_COOKIE = "truth_session"
 SESSION_MAX_AGE = 8 * 3600  # the installation list is re-read from GitHub at each login
@@ -28,6 +29,7 @@ def dashboard(settings: Settings, *, engine: EngineGetter | None = None) -> Moun
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         middleware=[
+            Middleware(RefuseControlCharacters),
             Middleware(
                 SessionMiddleware,
                 secret_key=session_secret(settings),
@@ -35,7 +37,7 @@ def dashboard(settings: Settings, *, engine: EngineGetter | None = None) -> Moun
                 max_age=SESSION_MAX_AGE,
                 same_site="lax",  # the OAuth redirect back from github.com must carry it
                 https_only=settings.public_url.startswith("https://"),
-            )
+            ),
         ],
     )
     return Mount("", app=app)

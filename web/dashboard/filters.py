@@ -8,14 +8,16 @@ from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlencode
 
 from db.sessions import SessionStatus
+from web import params as checks
 
 DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 100
+MAX_PAGE = 100_000
 STATUSES = [status.value for status in SessionStatus]
 
 
-class FilterError(ValueError):
-    """A filter value is malformed; the message names the parameter and the expected form."""
+# A filter value is malformed; the message names the parameter and the expected form.
+FilterError = checks.BadParam
 
 
 @dataclass(frozen=True)
@@ -56,47 +58,23 @@ class Filters:
         return urlencode({k: v for k, v in values.items() if v is not None})
 
 
-def _text(params: Mapping[str, str], name: str) -> str | None:
-    value = params.get(name, "").strip()
-    return value or None
-
-
-def _date(params: Mapping[str, str], name: str) -> date | None:
-    value = _text(params, name)
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise FilterError(f"{name}={value!r} is not a date; use YYYY-MM-DD") from None
-
-
-def _int(params: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
-    value = _text(params, name)
-    if value is None:
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise FilterError(f"{name}={value!r} is not a whole number") from None
-    if not low <= number <= high:
-        raise FilterError(f"{name} must be between {low} and {high}, not {number}")
-    return number
-
-
 def parse_filters(params: Mapping[str, str]) -> Filters:
-    status = _text(params, "status")
-    if status is not None and status not in STATUSES:
-        raise FilterError(f"status={status!r} is unknown; use one of {', '.join(STATUSES)}")
-    since, until = _date(params, "since"), _date(params, "until")
+    """Filters from a query string; FilterError (a 400) for any malformed or out-of-range value."""
+    status = checks.choice(params.get("status"), "status", STATUSES)
+    since, until = (
+        checks.day(params.get("since"), "since"),
+        checks.day(params.get("until"), "until"),
+    )
     if since and until and since > until:
         raise FilterError(f"since ({since}) is after until ({until}); swap them")
     return Filters(
-        error_type=_text(params, "error_type"),
-        repository=_text(params, "repository"),
+        error_type=checks.text(params.get("error_type"), "error_type"),
+        repository=checks.text(params.get("repository"), "repository"),
         status=status,
         since=since,
         until=until,
-        page=_int(params, "page", 1, 1, 100_000),
-        per_page=_int(params, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+        page=checks.integer(params.get("page"), "page", 1, 1, MAX_PAGE),
+        per_page=checks.integer(
+            params.get("per_page"), "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE
+        ),
     )

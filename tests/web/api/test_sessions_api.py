@@ -51,7 +51,7 @@ async def test_list_is_scoped_filtered_and_paged(
     assert seen == {mine[0].session_id, mine[2].session_id} and second["next_page"] is None
 
     refused = await client.get("/v1/sessions", params={"since": "May 1"}, headers=auth)
-    assert refused.status_code == 422 and "YYYY-MM-DD" in refused.json()["message"]
+    assert refused.status_code == 400 and "YYYY-MM-DD" in refused.json()["message"]
 
 
 async def test_detail_and_proof_for_own_sessions_404_for_others(
