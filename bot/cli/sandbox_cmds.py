@@ -6,14 +6,14 @@ an environment problem (missing path, unreadable or empty patch, Docker not reac
 verdict `environment_error`: the tests cannot run as declared; the message says what to do).
 
 `--json` prints one object on stdout:
-{"verdict": "verified"|"failed"|"patch_failed"|"timeout"|"resource_limit"|"baseline_passes"|
-             "environment_error"|"error",
+{"verdict": "verified"|"failed"|"rejected"|"flaky"|"patch_failed"|"timeout"|"resource_limit"|
+             "baseline_passes"|"environment_error"|"error",
  "reason": "one line",
  "baseline": {"command", "end", "exit_code", "duration_ms", "image_id", "reason",
               "failing_tests": [...], "passing_tests": [...], "tests": {test_id: status},
               "stdout_truncated", "stderr_truncated", "patch_applied", "patch_strategy"},
  "patched": {same keys} | null,
- "fixed_tests": [...], "regressions": [...],
+ "fixed_tests": [...], "regressions": [...], "test_changes_allowed": bool,
  "proof": {"json": path, "text": path},
  "python": {"version", "why"}, "test_command": {"command", "how"}, "install": [lines],
  "pre_existing_failures": [...]}
@@ -66,6 +66,7 @@ def verification_json(verification: Verification, proof: tuple[Path, Path]) -> d
         "patched": run_json(verification.patched),
         "fixed_tests": verification.fixed_tests,
         "regressions": verification.regressions,
+        "test_changes_allowed": verification.test_changes_allowed,
         "proof": {"json": str(proof[0]), "text": str(proof[1])},
     }
 
@@ -121,6 +122,12 @@ def settings_or_exit() -> Settings:
 @click.option(
     "--json", "as_json", is_flag=True, help="Print one JSON object (shape in --help docs)."
 )
+@click.option(
+    "--allow-test-changes",
+    is_flag=True,
+    help="Knowingly verify a patch that changes tests or their configuration (said in the "
+    "verdict and the proof; never allowed on GitHub).",
+)
 def verify(
     path: Path,
     patch_file: Path,
@@ -128,6 +135,7 @@ def verify(
     targets: tuple[str, ...],
     timeout: float | None,
     as_json: bool,
+    allow_test_changes: bool,
 ) -> None:
     """Verify one patch: it counts only if the tests fail before and pass after, in a sandbox.
     Reads .github/truth.yml like `truth fix`; exit 2 on an environment problem."""
@@ -141,7 +149,15 @@ def verify(
     patch = read_patch(patch_file)
     try:
         code = run_verify(
-            settings, path, patch, test_command, list(targets), timeout, as_json, verification_json
+            settings,
+            path,
+            patch,
+            test_command,
+            list(targets),
+            timeout,
+            as_json,
+            verification_json,
+            allow_test_changes=allow_test_changes,
         )
     except (RunnerError, ValueError) as exc:  # ValueError: an invalid .github/truth.yml
         raise bad_input(str(exc)) from None

@@ -48,6 +48,8 @@ def run_verify(
     timeout: float | None,
     as_json: bool,
     to_json: Any,
+    *,
+    allow_test_changes: bool = False,
 ) -> int:
     """Verify `patch` on the repository at `path`; prints the verdict, returns the exit code."""
     from runner.docker_client import connect
@@ -95,10 +97,11 @@ def run_verify(
                 wanted or None,
                 ready.context,
                 ready.baseline_limit,
+                allow_test_changes=allow_test_changes,
             )
     existing = pre_existing(result, wanted)
     name = f"verify-{time.strftime('%Y%m%d-%H%M%S')}-{snapshot.digest[:8]}"
-    proof = write_proof(result, settings.state_dir / "proofs", name, patch=patch)
+    proof = write_proof(result, settings.state_dir / "proofs", name, patch=patch, snapshot=snapshot)
     if as_json:
         shown = to_json(result, proof)
         shown.update(
