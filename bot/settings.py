@@ -76,6 +76,7 @@ class Settings(BaseSettings):
     s3_access_key_id: str | None = None
     s3_secret_access_key: SecretStr | None = None
     log_format: Literal["text", "json"] = "text"
+    worker_metrics_port: int = Field(default=9101, description="worker /metrics; 0: off")
 
     candidates: int = 3
     daily_verification_quota: int = 200

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import logging
-
 import click
 
+from bot.logs import configure_logging
 from bot.settings import ConfigError, load_settings
 
 
@@ -19,12 +18,13 @@ def serve(host: str, port: int) -> None:
     from web.app import create_app
 
     settings = load_settings()
-    logging.basicConfig(level=logging.INFO)
+    configure_logging(settings.log_format)
     # Without an app, the app prints a one-time http://HOST:PORT/setup?token=… link at start
     # (on TRUTH_PUBLIC_URL when listening on every interface, where HOST says nothing).
     wildcard = host in ("0.0.0.0", "::", "")
     app = create_app(settings, listen_url=None if wildcard else f"http://{host}:{port}")
-    uvicorn.run(app, host=host, port=port, proxy_headers=True)
+    # log_config=None: uvicorn's own lines go through our (JSON, redacting) root handler.
+    uvicorn.run(app, host=host, port=port, proxy_headers=True, log_config=None)
 
 
 @click.command()
@@ -36,7 +36,7 @@ def worker(burst: bool) -> None:
     from bot.worker import worker_settings
 
     settings = load_settings()
-    logging.basicConfig(level=logging.INFO)
+    configure_logging(settings.log_format)
     try:
         settings.github_private_key_pem()
     except ConfigError as exc:
@@ -46,4 +46,15 @@ def worker(burst: bool) -> None:
             "TRUTH_GITHUB_APP_ID is not set; run `truth serve` and register the app on its "
             "setup page, or set the variable to your app's id."
         )
+    if settings.worker_metrics_port and not burst:
+        from bot.metrics import serve_worker_metrics, worker_metrics
+
+        try:
+            serve_worker_metrics(worker_metrics(), settings.worker_metrics_port, settings.redis_url)
+        except OSError as exc:  # another worker on this machine has the port: run unmeasured
+            click.echo(
+                f"Worker /metrics off: port {settings.worker_metrics_port} ({exc.strerror}); "
+                "give each worker on a machine its own TRUTH_WORKER_METRICS_PORT.",
+                err=True,
+            )
     run_worker(worker_settings(settings, burst=burst))
