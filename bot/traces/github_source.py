@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -13,62 +11,16 @@ from sqlalchemy.engine import Engine
 from bot.settings import Settings
 from bot.traces.build import EventLog, assemble
 from bot.traces.ci_results import check_exit_code, parse_check_output
+from bot.traces.pr_history import CHECK_RUN_NAME, HistoryCache, fetch_history
 from bot.traces.rationale import structure
 from bot.traces.schema import Trace, Validation
 from bot.traces.service import judge_and_seal
-
-MAX_COMMITS = 250  # GitHub lists at most 250 commits for a pull request
-MAX_BLOBS = 300  # after-hashes fetched per trace; beyond this they are left null
-FETCH_CONCURRENCY = 8
-CHECK_RUN_NAME = "Truth Engine trace"
 
 
 def _when(stamp: str | None) -> float:
     if not stamp:
         return 0.0
     return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
-
-
-async def _pages(call: Any, *args: Any, limit: int, **kwargs: Any) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    page = 1
-    while len(items) < limit:
-        batch = (await call(*args, per_page=100, page=page, **kwargs)).json()
-        items.extend(batch)
-        if len(batch) < 100:
-            break
-        page += 1
-    return items[:limit]
-
-
-async def _gather_limited(calls: list[Any]) -> list[Any]:
-    gate = asyncio.Semaphore(FETCH_CONCURRENCY)
-
-    async def one(call: Any) -> Any:
-        async with gate:
-            return await call
-
-    return await asyncio.gather(*(one(c) for c in calls))
-
-
-async def _blob_hashes(gh: Any, owner: str, name: str, shas: list[str]) -> dict[str, str]:
-    wanted = list(dict.fromkeys(shas))[:MAX_BLOBS]
-    blobs = await _gather_limited([gh.rest.git.async_get_blob(owner, name, s) for s in wanted])
-    hashes = {}
-    for sha, response in zip(wanted, blobs, strict=True):
-        blob = response.json()
-        if blob.get("encoding") == "base64":
-            hashes[sha] = hashlib.sha256(base64.b64decode(blob.get("content", ""))).hexdigest()
-    return hashes
-
-
-async def _checks(gh: Any, owner: str, name: str, sha: str) -> list[tuple[dict[str, Any], Any]]:
-    runs = (await gh.rest.checks.async_list_for_ref(owner, name, sha)).json()["check_runs"]
-    done = [r for r in runs if r.get("status") == "completed" and r.get("name") != CHECK_RUN_NAME]
-    notes = await _gather_limited(
-        [gh.rest.checks.async_list_annotations(owner, name, r["id"]) for r in done]
-    )
-    return [(run, note.json()) for run, note in zip(done, notes, strict=True)]
 
 
 def _add_checks(log: EventLog, sha: str, checks: list[tuple[dict[str, Any], Any]]) -> None:
@@ -107,32 +59,15 @@ async def reconstruct_pr(
     pull_number: int,
     model: str | None = None,
     api_base: str | None = None,
+    cache: HistoryCache | None = None,
 ) -> Trace:
-    """The PR's trace, redacted and measured, not yet judged or sealed."""
-    owner, _, name = repository.partition("/")
-    pull = (await gh.rest.pulls.async_get(owner, name, pull_number)).json()
-    commits = await _pages(
-        gh.rest.pulls.async_list_commits, owner, name, pull_number, limit=MAX_COMMITS
-    )
-    details = await _gather_limited(
-        [gh.rest.repos.async_get_commit(owner, name, c["sha"]) for c in commits]
-    )
-    details = [d.json() for d in details]
-    checks = await _gather_limited([_checks(gh, owner, name, c["sha"]) for c in commits])
-    reviews = await _pages(
-        gh.rest.pulls.async_list_review_comments, owner, name, pull_number, limit=500
-    )
-    after = await _blob_hashes(
-        gh,
-        owner,
-        name,
-        [
-            f["sha"]
-            for d in details
-            for f in d.get("files", [])
-            if f.get("status") != "removed" and f.get("sha")
-        ],
-    )
+    """The PR's trace, redacted and measured, not yet judged or sealed.
+
+    With the `cache` of earlier snapshots, only what changed since is fetched from GitHub.
+    """
+    history = await fetch_history(gh, repository, pull_number, cache)
+    pull, details, checks = history.pull, history.details, history.checks
+    reviews, after = history.reviews, history.after
 
     def structurer(text: str) -> Any:
         return structure(text, model, api_base)
@@ -258,11 +193,12 @@ async def capture_pr_trace(
     pull_number: int,
     validate: bool = True,
     publish: bool = True,
+    cache: HistoryCache | None = None,
 ) -> Trace:
     """Rebuild, validate, judge and seal a PR's trace; store it (when `db` is given) and publish
     its chain head in a check run on the PR's head commit (when `publish`)."""
     trace = await reconstruct_pr(
-        gh, repository, pull_number, settings.model, settings.model_api_base
+        gh, repository, pull_number, settings.model, settings.model_api_base, cache
     )
     trace.session.installation_id = installation_id
     head = trace.repo.head
