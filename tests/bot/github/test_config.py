@@ -2,8 +2,7 @@
 
 import pytest
 
-from bot.errors import ConfigInvalid
-from bot.github.config import RepoConfig, merge_config
+from bot.github.config import ConfigInvalid, RepoConfig, merge_config
 
 
 def test_no_files_means_defaults() -> None:
