@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.github.limits import CHECK_OUTPUT_BYTES, clip
+from bot.github.suggestions import suggestion_fence
 from bot.pipeline_types import FixOutcome, FixStatus
 
 STATUS_MARKER = "<!-- truth-engine:status -->"
-CHECK_TEXT_LIMIT = 65_000  # GitHub rejects check-run output fields over 65535 characters
+CHECK_TEXT_LIMIT = CHECK_OUTPUT_BYTES  # GitHub refuses longer check-run summaries and texts
 
 HELP = """**Truth Engine commands** (people with write access to this repository):
 
@@ -30,13 +32,13 @@ def session_url(public_url: str, session_id: str) -> str:
     return f"{public_url.rstrip('/')}/sessions/{session_id}"
 
 
-def _clip(text: str, limit: int = CHECK_TEXT_LIMIT) -> str:
+def console_text(lines: Sequence[str], url: str | None = None) -> str:
+    """The console in a fence no line can close, its end kept within the byte limit."""
+    body = "\n".join(lines)
+    fence = suggestion_fence(body)
+    room = CHECK_TEXT_LIMIT - 2 * (len(fence) + 1)
     # Keep the end: the last console lines and the final verdict matter most.
-    return text if len(text) <= limit else "…\n" + text[-(limit - 2) :]
-
-
-def console_text(lines: Sequence[str]) -> str:
-    return _clip("```\n" + "\n".join(lines) + "\n```")
+    return f"{fence}\n{clip(body, room, url, keep='tail')}\n{fence}"
 
 
 def proof_summary(outcome: FixOutcome) -> str:
@@ -82,8 +84,8 @@ def check_output(outcome: FixOutcome, url: str, console: Sequence[str]) -> dict[
     )
     return {
         "title": titles[outcome.status],
-        "summary": _clip(summary),
-        "text": console_text(console),
+        "summary": clip(summary, CHECK_TEXT_LIMIT, url),
+        "text": console_text(console, url),
     }
 
 

@@ -25,3 +25,12 @@ def test_tail_clipping_keeps_the_last_lines() -> None:
 
 def test_batches_of_fifty() -> None:
     assert [len(b) for b in batches(list(range(120)))] == [50, 50, 20]
+
+
+def test_the_check_run_console_stays_fenced_and_under_the_byte_limit() -> None:
+    from bot.github.comments import CHECK_TEXT_LIMIT, console_text
+
+    lines = ["```python", "print('é' * 3)", "````"] + [f"ligne é {i}" for i in range(20_000)]
+    text = console_text(lines, "https://truth.example/sessions/s1")
+    assert len(text.encode()) <= CHECK_TEXT_LIMIT
+    assert text.startswith("`````\n") and text.endswith("ligne é 19999\n`````")
