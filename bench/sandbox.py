@@ -1,12 +1,19 @@
-"""Sandbox overhead benchmark: bare host pytest vs a cold sandboxed run; 8 candidates in parallel.
+"""Sandbox overhead benchmark: bare host pytest vs a cold sandboxed run; 8 candidates in parallel;
+the cost of the stronger verdict (supervisor per run, K=3 confirmation re-runs).
 
 Run: `.venv/bin/python bench/sandbox.py [--repeat N]`. Prints a table, then ONE JSON line.
 
 Per-candidate overhead = median(sandboxed run) - median(bare `python -m pytest` on the host) for
-the same tests. A cold run pays create + start + attach + remove on the engine. A warm pool would
-pre-create and start containers blocked in the wrapper's first `read` on stdin (see
-runner/sandbox.py); handing one a snapshot then costs one write and one read on an open socket,
-and removal happens off the critical path, which should bring the overhead near 30 ms. A
+the same tests. A cold run pays create + start + attach + remove on the engine.
+
+Supervisor cost = median(supervised sandbox run) - median(the same container, same flags,
+running `tar | pytest` directly as the test user, no supervisor). Decision ratio = time of a
+verified decision with K=3 confirmation re-runs in parallel (verify + confirm) / one verify.
+
+A warm pool would pre-create and start containers blocked in the supervisor's first `read` on
+stdin (see runner/sandbox.py); handing one a snapshot then costs one write and one read on an
+open socket, and removal happens off the critical path, which should bring the overhead near
+30 ms. A
 "zygote" (a pre-started python that has imported pytest and forks per run) would also hide the
 ~1 s of imports in the slow-import repo.
 """
@@ -27,11 +34,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from runner.decision import confirm  # noqa: E402
 from runner.docker_client import connect  # noqa: E402
 from runner.images import ensure_image  # noqa: E402
 from runner.limits import SandboxLimits  # noqa: E402
+from runner.output import CappedBuffer, TrailerSplitter  # noqa: E402
 from runner.results import RunEnd, RunResult  # noqa: E402
-from runner.sandbox import Sandbox  # noqa: E402
+from runner.sandbox import SANDBOX_ENV, Sandbox  # noqa: E402
 from runner.snapshot import RepoSnapshot  # noqa: E402
 from runner.verify import verify, verify_many  # noqa: E402
 
@@ -95,6 +104,32 @@ def checked(result: RunResult) -> RunResult:
     return result
 
 
+def unsupervised_run(sandbox: Sandbox, snapshot: RepoSnapshot) -> None:
+    """The same container and flags with no supervisor: the tests run straight from sh."""
+    api = sandbox.client.api
+    flags = sandbox.host_config()
+    flags.pop("cap_add", None)
+    created = api.create_container(
+        sandbox.image,
+        command=["sh", "-c", f"tar -xmf - -C /workspace && cd /workspace/repo && {COMMAND}"],
+        user="10001:10001",
+        working_dir="/workspace",
+        environment=dict(SANDBOX_ENV),
+        stdin_open=True,
+        network_disabled=True,
+        host_config=api.create_host_config(**flags),
+    )
+    try:
+        out = CappedBuffer(1 << 20)
+        splitter = TrailerSplitter(b"\nnever-printed", out, CappedBuffer(1))
+        sandbox._stream(created["Id"], snapshot.archive_with({}), splitter, CappedBuffer(1 << 20))
+        splitter.close()
+        if b"passed" not in out.getvalue():
+            raise SystemExit(f"unsupervised run did not run pytest: {out.text()[-500:]}")
+    finally:
+        api.remove_container(created["Id"], force=True)
+
+
 def median_of(repeat: int, action: object) -> float:
     timed(action)  # warm-up: page cache, image layers, imports
     return statistics.median(timed(action) for _ in range(repeat))
@@ -131,7 +166,20 @@ def main() -> None:
         figures["container_floor_ms"] = round(
             median_of(args.repeat, lambda: sandbox.run(snapshot, "true")), 1
         )
+        supervised = median_of(args.repeat, lambda: checked(sandbox.run(snapshot, COMMAND)))
+        unsupervised = median_of(args.repeat, lambda: unsupervised_run(sandbox, snapshot))
+        figures["supervised_run_ms"] = round(supervised, 1)
+        figures["unsupervised_run_ms"] = round(unsupervised, 1)
+        figures["supervisor_added_ms"] = round(supervised - unsupervised, 1)
         baseline = sandbox.run(snapshot, COMMAND)
+
+        def decision() -> None:
+            first = verify(sandbox, snapshot, RIGHT_PATCH, COMMAND, baseline)
+            confirmed = confirm(sandbox, snapshot, RIGHT_PATCH, first, COMMAND, times=3)
+            if not confirmed.verified:
+                raise SystemExit(f"the right patch was not confirmed: {confirmed.reason}")
+
+        decided = median_of(max(1, args.repeat // 2), decision)
         patches = [RIGHT_PATCH] * 8
         one = median_of(
             args.repeat, lambda: verify(sandbox, snapshot, RIGHT_PATCH, COMMAND, baseline)
@@ -145,6 +193,8 @@ def main() -> None:
             lambda: verify_many(sandbox, snapshot, patches, COMMAND, baseline, parallelism=8),
         )
     figures |= {
+        "verified_decision_k3_ms": round(decided, 1),
+        "decision_k3_over_one_run": round(decided / one, 2),
         "one_candidate_ms": round(one, 1),
         "eight_sequential_ms": round(sequential, 1),
         "eight_parallel_ms": round(parallel, 1),
@@ -155,6 +205,11 @@ def main() -> None:
     print(
         f"8 candidates: sequential {sequential:.0f} ms, parallel {parallel:.0f} ms "
         f"(x{sequential / parallel:.2f}); one candidate {one:.0f} ms",
+        file=sys.stderr,
+    )
+    print(
+        f"supervisor adds {figures['supervisor_added_ms']:.0f} ms per run; a verified decision "
+        f"with K=3 re-runs takes {decided:.0f} ms = {decided / one:.2f} x one run",
         file=sys.stderr,
     )
     print(json.dumps(figures))
