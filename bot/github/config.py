@@ -29,6 +29,9 @@ class RepoConfig(BaseModel):
     protected_paths: list[str] = Field(default_factory=list)
     allow_dangerous_calls: bool = False
     open_fix_pr: bool = False
+    # Globs of check or status names that run tests even when their logs do not show it
+    # (e.g. "integration/*"); other failing checks are fixed only when their log names tests.
+    checks: list[str] = Field(default_factory=list)
     # The sandbox's Python (3.9, 3.11 or 3.13); by default chosen from the repository's files.
     python: str | None = None
     # The baseline's time limit in seconds; candidates' limits follow its measured time.
