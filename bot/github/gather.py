@@ -11,6 +11,7 @@ from typing import Any
 from githubkit import GitHub
 from githubkit.exception import RequestFailed
 
+from bot.github import lists
 from bot.github.client import split_repo
 
 log = logging.getLogger(__name__)
@@ -111,10 +112,7 @@ async def check_run_report(gh: GitHub[Any], repository: str, check_run_id: int) 
     parts = [f"{run.name}: {run.conclusion}"]
     output = run.output
     parts += [t for t in (output.title, output.summary, output.text) if t]
-    annotations = (
-        await gh.rest.checks.async_list_annotations(owner, name, check_run_id)
-    ).parsed_data
-    for note in annotations:
+    for note in await lists.check_annotations(gh, repository, check_run_id):
         parts.append(f"{note.path}:{note.start_line}: {note.annotation_level}: {note.message}")
     return "\n".join(parts)[-MAX_LOG_CHARS:]
 
@@ -129,15 +127,9 @@ async def failure_logs(
     workflow_run_id: int | None = None,
 ) -> str:
     """Logs of what failed: one check run, a workflow run's failed jobs, or every failing check."""
-    owner, name = split_repo(repository)
     texts: list[str] = []
     if workflow_run_id is not None:
-        jobs = (
-            await gh.rest.actions.async_list_jobs_for_workflow_run(
-                owner, name, workflow_run_id, filter_="latest"
-            )
-        ).parsed_data.jobs
-        for job in jobs:
+        for job in await lists.workflow_jobs(gh, repository, workflow_run_id):
             if job.conclusion in FAILING:
                 texts.append(await job_log(gh, repository, job.id))
         return "\n".join(texts)
@@ -145,10 +137,7 @@ async def failure_logs(
     if check_run_id is not None:
         targets.append((check_run_id, ci_app))
     else:
-        runs = (
-            await gh.rest.checks.async_list_for_ref(owner, name, head_sha, status="completed")
-        ).parsed_data.check_runs
-        for run in runs:
+        for run in await lists.check_runs(gh, repository, head_sha, status="completed"):
             slug = run.app.slug if run.app and isinstance(run.app.slug, str) else None
             if run.conclusion in FAILING and run.name != "Truth Engine":
                 targets.append((run.id, slug))
@@ -167,16 +156,8 @@ async def failure_logs(
 
 async def pull_patches(gh: GitHub[Any], repository: str, pull_number: int) -> dict[str, str | None]:
     """Each changed file's `patch` (its diff hunks); None where GitHub omits it (binary, huge)."""
-    owner, name = split_repo(repository)
     patches: dict[str, str | None] = {}
-    pages: Any = gh.paginate(
-        gh.rest.pulls.async_list_files,
-        owner=owner,
-        repo=name,
-        pull_number=pull_number,
-        per_page=100,
-    )
-    async for item in pages:
+    for item in await lists.pull_files(gh, repository, pull_number):
         patch = getattr(item, "patch", None)
         patches[item.filename] = patch if isinstance(patch, str) else None
     return patches
