@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from githubkit import GitHub
-from githubkit.exception import RequestFailed
 
-from bot.github import comments
+from bot.github import comments, lists
+from bot.github.annotations import annotate
 from bot.github.client import split_repo
 from bot.github.fix_pr import CheckoutFiles, open_fix_pr
 from bot.github.suggestions import place_suggestions
+from bot.github.writes import post_review, upsert_comment
 
 log = logging.getLogger(__name__)
 
@@ -43,16 +44,13 @@ class LiveCheckRun:
 
     async def find(self) -> int | None:
         """The id of this job's check run if an earlier attempt created it."""
-        owner, name = split_repo(self.repository)
-        existing = (
-            await self.gh.rest.checks.async_list_for_ref(
-                owner, name, self.head_sha, check_name=CHECK_NAME
-            )
-        ).parsed_data.check_runs
+        existing = await lists.check_runs(
+            self.gh, self.repository, self.head_sha, check_name=CHECK_NAME, filter_="all"
+        )
         for run in existing:
             if run.external_id == self.external_id:
-                self.check_run_id = run.id
-                return run.id
+                self.check_run_id = int(run.id)
+                return self.check_run_id
         return None
 
     async def start(self) -> None:
@@ -100,57 +98,32 @@ class LiveCheckRun:
         self._published = count
         self._last_update = time.monotonic()
 
-    async def finish(self, conclusion: str, output: dict[str, str]) -> None:
+    async def annotate(self, notes: list[dict[str, Any]], output: dict[str, str]) -> int:
+        """Annotations on the fix's lines, sent 50 a request; returns the requests made."""
+        if self.check_run_id is None or not notes:
+            return 0
+        return await annotate(self.gh, self.repository, self.check_run_id, notes, output)
+
+    async def finish(
+        self,
+        conclusion: str,
+        output: dict[str, str],
+        actions: Sequence[dict[str, str]] = (),
+    ) -> None:
+        """Complete the run; `actions` are its buttons (requested_action events)."""
         if self.check_run_id is None:
             return
         owner, name = split_repo(self.repository)
         data: Any = {"status": "completed", "conclusion": conclusion, "output": output}
+        if actions:
+            data["actions"] = list(actions)
         if self.details_url:
             data["details_url"] = self.details_url
         await self.gh.rest.checks.async_update(owner, name, self.check_run_id, data=data)
 
 
-async def _find_comment(gh: GitHub[Any], repository: str, number: int, marker: str) -> int | None:
-    owner, name = split_repo(repository)
-    pages: Any = gh.paginate(
-        gh.rest.issues.async_list_comments,
-        owner=owner,
-        repo=name,
-        issue_number=number,
-        per_page=100,
-    )
-    async for comment in pages:
-        if isinstance(comment.body, str) and marker in comment.body:
-            return int(comment.id)
-    return None
-
-
-async def upsert_comment(
-    gh: GitHub[Any], repository: str, number: int, marker: str, body: str
-) -> int:
-    """Edit the comment carrying `marker`, or create it: one per PR, never a second."""
-    owner, name = split_repo(repository)
-    existing = await _find_comment(gh, repository, number, marker)
-    if existing is not None:
-        await gh.rest.issues.async_update_comment(owner, name, existing, data={"body": body})
-        return existing
-    created = await gh.rest.issues.async_create_comment(owner, name, number, data={"body": body})
-    return int(created.parsed_data.id)
-
-
 async def upsert_status(gh: GitHub[Any], repository: str, number: int, body: str) -> int:
     return await upsert_comment(gh, repository, number, comments.STATUS_MARKER, body)
-
-
-async def _has_review(gh: GitHub[Any], repository: str, number: int, marker: str) -> bool:
-    owner, name = split_repo(repository)
-    pages: Any = gh.paginate(
-        gh.rest.pulls.async_list_reviews, owner=owner, repo=name, pull_number=number, per_page=100
-    )
-    async for review in pages:
-        if marker in (review.body or ""):
-            return True
-    return False
 
 
 @dataclass
@@ -177,39 +150,21 @@ async def post_fix(
     open_fix_pr) also puts the fix on a branch with a PR into the PR's branch, linked from
     the diff comment.
     """
-    owner, name = split_repo(repository)
     placement = place_suggestions(diff, patches)
-    review_posted = False
-    if placement.suggestions:
-        marker = comments.review_marker(head_sha)
-        if await _has_review(gh, repository, number, marker):
-            log.info(
-                "review for %s#%s at %s exists; not posting another",
-                repository,
-                number,
-                head_sha[:7],
-            )
-            review_posted = True
-        else:
-            data: Any = {
-                "commit_id": head_sha,
-                "event": "COMMENT",
-                "body": comments.review_body(
-                    outcome, url, head_sha, len(placement.suggestions), len(placement.outside)
-                ),
-                "comments": [s.comment() for s in placement.suggestions],
-            }
-            try:
-                await gh.rest.pulls.async_create_review(owner, name, number, data=data)
-                review_posted = True
-            except RequestFailed as exc:
-                if exc.response.status_code != 422:
-                    raise
-                # GitHub moved the lines under us (a push raced the job): fall back to the diff.
-                log.warning(
-                    "review refused with 422 on %s#%s; posting the diff instead", repository, number
-                )
-    needs_fallback = bool(placement.outside) or not review_posted
+    outside = len(placement.outside)
+    review = await post_review(
+        gh,
+        repository,
+        number,
+        head_sha,
+        comments.review_marker(head_sha),
+        placement.suggestions,
+        lambda count: comments.review_body(
+            outcome, url, head_sha, count, outside + len(placement.suggestions) - count
+        ),
+        diff,
+    )
+    needs_fallback = bool(placement.outside) or not review.posted
     fix_pr = None
     if needs_fallback:
         if fix_pr_from is not None:
@@ -220,9 +175,10 @@ async def post_fix(
             number,
             comments.fallback_marker(head_sha),
             comments.fallback_comment(diff, url, head_sha, fix_pr.note if fix_pr else None),
+            url,
         )
     return Posted(
-        len(placement.suggestions) if review_posted else 0,
+        len(review.posted),
         needs_fallback,
         fix_pr.url if fix_pr else None,
     )
