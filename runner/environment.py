@@ -65,6 +65,7 @@ def own_modules(files: Iterable[str]) -> frozenset[str]:
 
 def _output(run: RunResult) -> str:
     messages = "\n".join(o.message for o in run.tests.values() if o.message)
+    messages += "\n" + "\n".join(collection_errors(run).values())
     return f"{run.stdout}\n{run.stderr}\n{messages}"
 
 
@@ -154,17 +155,18 @@ def classify(run: RunResult, ctx: Context) -> EnvironmentProblem | None:
     return None
 
 
+def collection_errors(run: RunResult) -> dict[str, str]:
+    """Files that failed to import (id -> message), from the report or the supervisor."""
+    found = {
+        test_id: outcome.message
+        for test_id, outcome in run.tests.items()
+        if outcome.status is TestStatus.ERROR and "::" not in test_id
+    }
+    found.update(getattr(run, "collect_errors", None) or {})
+    return found
+
+
 def same_collection_errors(baseline: RunResult, patched: RunResult) -> list[str]:
     """Collection errors (import-time failures) identical before and after a patch."""
-    same = []
-    for test_id, outcome in baseline.tests.items():
-        after = patched.tests.get(test_id)
-        if (
-            outcome.status is TestStatus.ERROR
-            and "::" not in test_id
-            and after is not None
-            and after.status is TestStatus.ERROR
-            and after.message == outcome.message
-        ):
-            same.append(test_id)
-    return same
+    before, after = collection_errors(baseline), collection_errors(patched)
+    return sorted(t for t, message in before.items() if after.get(t) == message)
