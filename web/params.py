@@ -19,7 +19,7 @@ MAX_TEXT = 200
 MAX_ID = 128
 MAX_QUERY_VALUE = 1000
 FIRST_DAY = date(1970, 1, 1)
-LAST_DAY = date(9999, 12, 30)  # "until" reads the next midnight; 9999-12-31 has none
+LAST_DAY = date(9999, 12, 31)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -44,11 +44,14 @@ def text(value: str | None, name: str, max_chars: int = MAX_TEXT) -> str | None:
 
 
 def identifier(value: str, name: str) -> str:
-    """A path segment naming a record (a trace, a session, a candidate)."""
-    checked = text(value, name, MAX_ID)
-    if checked is None:
+    """A path segment naming a record (a trace, a session, a candidate); kept as sent."""
+    if not value:
         raise BadParam(f"{name} is empty")
-    return checked
+    if _CONTROL.search(value):
+        raise BadParam(f"{name} contains a NUL or control character; remove it")
+    if len(value) > MAX_ID:
+        raise BadParam(f"{name} is {len(value)} characters long; at most {MAX_ID} are allowed")
+    return value
 
 
 def integer(value: str | None, name: str, default: int, low: int, high: int) -> int:

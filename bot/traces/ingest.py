@@ -33,6 +33,7 @@ from db.traces import TraceChunkRow, TraceEventRow, TraceRecord, TraceStatus
 from runner.redact import redact_tree
 
 MAX_EVENTS_PER_CHUNK = 1000
+MAX_REPO_NAME = 200  # the trace_records.repo column
 EVENT_ADAPTER: TypeAdapter[Any] = TypeAdapter(Event)
 
 
@@ -69,6 +70,12 @@ def create_trace(engine: Engine, installation_id: int, body: Any) -> TraceRecord
         header = TraceHeader.model_validate(body)
     except ValidationError as exc:
         raise IngestError(422, "invalid_trace", f"invalid trace header: {exc}") from exc
+    name = header.repo.name
+    if not name or len(name) > MAX_REPO_NAME or "\x00" in name:
+        raise IngestError(
+            422, "invalid_trace",
+            f"repo.name must be 1 to {MAX_REPO_NAME} characters without NUL, not {name[:40]!r}",
+        )  # fmt: skip
     if not header.session.consent:
         raise IngestError(
             422, "consent_required",

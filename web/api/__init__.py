@@ -1,4 +1,4 @@
-"""The /v1 REST API: trace ingestion, reading and export, the public key, and OpenAPI docs."""
+"""The /v1 REST API: trace ingestion, reading and export, the public key, OpenAPI and /docs."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from bot.settings import Settings
 from bot.traces.blobs import BlobStore, store_from_settings
 from bot.traces.validate import Validator, snapshot_validator
 from web.api.auth import Handler, authenticated
+from web.api.docs import docs_routes
 from web.api.openapi import openapi_endpoint
 from web.api.sessions import session_routes
 from web.api.traces import TraceApi
@@ -68,4 +69,5 @@ def routes(
         Route("/v1/keys", api.keys, methods=["GET"]),
         *session_routes(get_engine, auth),
         Route("/openapi.json", openapi_endpoint, methods=["GET"]),
+        *docs_routes(),
     ]

@@ -8,9 +8,11 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from bot.traces.ingest import TraceHeader
+from bot.traces.ingest import MAX_REPO_NAME, TraceHeader
 from bot.traces.schema import ArtifactRef, Trace
 from web.api.sessions import openapi_paths
+from web.api.traces import MAX_LIMIT, MAX_OFFSET, TRACE_STATUSES
+from web.params import MAX_ID, MAX_TEXT
 
 REF = "#/components/schemas/{model}"
 
@@ -24,7 +26,16 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 
 ERROR = _json(_ref("Error"), "Refused; `error` is a stable code, `message` says what to do")
-TRACE_ID = {"name": "trace_id", "in": "path", "required": True, "schema": {"type": "string"}}
+# What web/params.py accepts: no NUL or control characters, bounded lengths.
+NO_CONTROL = "^[^\\u0000-\\u001f\\u007f]*$"
+IDENTIFIER = {"type": "string", "minLength": 1, "maxLength": MAX_ID, "pattern": NO_CONTROL}
+TEXT = {"type": "string", "maxLength": MAX_TEXT, "pattern": NO_CONTROL}
+TRACE_ID = {"name": "trace_id", "in": "path", "required": True, "schema": IDENTIFIER}
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header",
+    "schema": {"type": "string", "pattern": "^[!-~]{1,200}$"},
+    "description": "1 to 200 printable ASCII characters; a UUID is ideal",
+}  # fmt: skip
 
 
 def _components() -> dict[str, Any]:
@@ -33,6 +44,15 @@ def _components() -> dict[str, Any]:
         schema = model.model_json_schema(ref_template=REF)
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema
+    # The server refuses a header without consent, and stores repo.name in a 200-char column.
+    schemas["ConsentedSession"] = {
+        "allOf": [_ref("Session"), {"properties": {"consent": {"const": True}}}]
+    }
+    schemas["TraceHeader"]["properties"]["session"] = _ref("ConsentedSession")
+    schemas["Repo"]["properties"]["name"].update(
+        minLength=1, maxLength=MAX_REPO_NAME, pattern="^[^\\u0000]*$"
+    )
+    schemas["TraceSummary"] = {"type": "object", "required": ["trace_id", "status"]}
     schemas["Error"] = {
         "type": "object",
         "required": ["error", "message"],
@@ -54,7 +74,9 @@ def _components() -> dict[str, Any]:
 
 
 def _paths() -> dict[str, Any]:
-    errors = {"401": ERROR, "404": ERROR, "409": ERROR, "413": ERROR, "422": ERROR}
+    errors = {
+        "400": ERROR, "401": ERROR, "404": ERROR, "409": ERROR, "413": ERROR, "422": ERROR,
+    }  # fmt: skip
     return {
         "/v1/traces": {
             "post": {
@@ -66,19 +88,22 @@ def _paths() -> dict[str, Any]:
             "get": {
                 "summary": "List this installation's traces",
                 "parameters": [
-                    {"name": n, "in": "query", "schema": {"type": t}}
-                    for n, t in [("repo", "string"), ("status", "string"),
-                                 ("limit", "integer"), ("offset", "integer")]
+                    {"name": "repo", "in": "query", "schema": TEXT},
+                    {"name": "status", "in": "query", "schema": {"enum": list(TRACE_STATUSES)}},
+                    {"name": "limit", "in": "query",
+                     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}},
+                    {"name": "offset", "in": "query",
+                     "schema": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET}},
                 ],
-                "responses": {"200": _json({"type": "object"}, "Trace summaries")},
+                "responses": {"200": _json({"type": "object"}, "Trace summaries"),
+                              "400": ERROR, "401": ERROR},
             },
         },
         "/v1/traces/{trace_id}/chunks": {
             "post": {
                 "summary": "Upload events; seqs must continue from next_seq. Idempotent with "
                 "Idempotency-Key: a retry returns the first answer with replayed=true",
-                "parameters": [TRACE_ID, {"name": "Idempotency-Key", "in": "header",
-                                          "schema": {"type": "string"}}],
+                "parameters": [TRACE_ID, IDEMPOTENCY_KEY],
                 "requestBody": {"required": True, **_json(
                     {"type": "object", "properties": {"events": {"type": "array"}}},
                     "At most 1000 events and 2 MiB")},
@@ -106,7 +131,9 @@ def _paths() -> dict[str, Any]:
             "get": {
                 "summary": "The sealed trace (or a status summary while open)",
                 "parameters": [TRACE_ID],
-                "responses": {"200": _json(_ref("Trace"), "Trace"), **errors},
+                "responses": {"200": _json({"anyOf": [_ref("Trace"), _ref("TraceSummary")]},
+                                           "The sealed trace, or a summary while open"),
+                              **errors},
             }
         },
         "/v1/traces/{trace_id}/export": {

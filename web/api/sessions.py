@@ -17,7 +17,7 @@ from web import params as checks
 from web.api.auth import Handler, error
 from web.auth import Viewer
 from web.dashboard.data import find_sessions, visible_detail
-from web.dashboard.filters import STATUSES, FilterError, parse_filters
+from web.dashboard.filters import MAX_PAGE, MAX_PER_PAGE, STATUSES, FilterError, parse_filters
 from web.dashboard.proofs import find_proof, proof_name, proof_response
 
 FORMATS = ("json", "txt")
@@ -139,18 +139,27 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 
 _ERROR = _json({"$ref": "#/components/schemas/Error"}, "Refused; `message` says what to do")
-_SESSION_ID = {"name": "session_id", "in": "path", "required": True, "schema": {"type": "string"}}
+_NO_CONTROL = "^[^\\u0000-\\u001f\\u007f]*$"
+_TEXT = {"type": "string", "maxLength": checks.MAX_TEXT, "pattern": _NO_CONTROL}
+_ID = {"type": "string", "minLength": 1, "maxLength": checks.MAX_ID, "pattern": _NO_CONTROL}
+_SESSION_ID = {"name": "session_id", "in": "path", "required": True, "schema": _ID}
+# A day from 1970-01-01 to 9999-12-31 (web/params.py refuses others).
+_DAY = {
+    "type": "string",
+    "format": "date",
+    "pattern": "^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+}
 _FILTERS = [
-    {"name": "error_type", "in": "query", "schema": {"type": "string"}},
-    {"name": "repository", "in": "query", "schema": {"type": "string"}},
+    {"name": "error_type", "in": "query", "schema": _TEXT},
+    {"name": "repository", "in": "query", "schema": _TEXT},
     {"name": "status", "in": "query", "schema": {"enum": STATUSES}},
-    {"name": "since", "in": "query", "schema": {"type": "string", "format": "date"},
-     "description": "first day (UTC), inclusive"},
-    {"name": "until", "in": "query", "schema": {"type": "string", "format": "date"},
-     "description": "last day (UTC), inclusive"},
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+    {"name": "since", "in": "query", "schema": _DAY, "description": "first day (UTC), inclusive"},
+    {"name": "until", "in": "query", "schema": _DAY,
+     "description": "last day (UTC), inclusive; not before since"},
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1,
+                                               "maximum": MAX_PAGE}},
     {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1,
-                                                   "maximum": 100}},
+                                                   "maximum": MAX_PER_PAGE}},
 ]  # fmt: skip
 
 
@@ -182,12 +191,7 @@ def openapi_paths() -> dict[str, Any]:
                 "X-Proof-SHA256 is the hash of its canonical JSON",
                 "parameters": [
                     _SESSION_ID,
-                    {
-                        "name": "candidate",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string"},
-                    },
+                    {"name": "candidate", "in": "path", "required": True, "schema": _ID},
                     {"name": "format", "in": "query", "schema": {"enum": ["json", "txt"]}},
                 ],
                 "responses": {

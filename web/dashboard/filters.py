@@ -40,9 +40,9 @@ class Filters:
 
     @property
     def until_at(self) -> datetime | None:
-        return (
-            datetime.combine(self.until + timedelta(days=1), time.min, UTC) if self.until else None
-        )
+        if self.until is None or self.until == date.max:  # date.max: no day after it
+            return None
+        return datetime.combine(self.until + timedelta(days=1), time.min, UTC)
 
     def query(self, page: int | None = None) -> str:
         """The query string for these filters at `page`, for paging links."""

@@ -11,7 +11,8 @@ from tests.web.api.conftest import header
 BAD_QUERIES = [
     ("/v1/sessions?since=2024-13-01", "since"),
     ("/v1/sessions?since=0001-01-01", "since"),
-    ("/v1/sessions?until=9999-12-31", "until"),  # the day after it does not exist
+    ("/v1/sessions?until=10000-01-01", "until"),
+    ("/v1/sessions?since=2024-05-02&until=2024-05-01", "swap"),
     ("/v1/sessions?since=2024-1-1", "since"),
     ("/v1/sessions?page=100000000000000000000000000000", "page"),
     ("/v1/sessions?page=%EF%BC%91", "page"),  # a full-width digit: int() would accept it
@@ -48,7 +49,7 @@ async def test_values_at_the_edges_of_their_ranges_are_served(
     client: httpx.AsyncClient, auth: dict[str, str]
 ) -> None:
     for url in (
-        "/v1/sessions?since=1970-01-01&until=9999-12-30&page=100000&per_page=100",
+        "/v1/sessions?since=1970-01-01&until=9999-12-31&page=100000&per_page=100",
         "/v1/sessions?repository=" + "r" * 200,
         "/v1/traces?limit=200&offset=1000000&status=open",
     ):

@@ -13,7 +13,7 @@ from tests.web.dashboard.app import serve
     "url",
     [
         "/sessions?repository=acme%00widgets",
-        "/sessions?until=9999-12-31",
+        "/sessions?until=10000-01-01",
         "/sessions?page=99999999999999999999999",
         "/sessions?error_type=" + "e" * 201,
         "/sessions/abc%00",
