@@ -242,7 +242,7 @@ async def test_without_contents_write_the_comment_says_what_to_grant(
     posted = await post(checkout)
 
     assert fake_github.refs_created == [] and fake_github.pulls_created == []
-    assert fake_github.git_refs == {}
+    assert list(fake_github.git_refs) == [(REPO, "refs/heads/feature")]  # only the PR's
     [fallback] = fallback_comments(fake_github)
     assert GRANT in fallback["body"]
     assert "```diff\n--- a/series/differences.py" in fallback["body"]
