@@ -14,6 +14,7 @@ from db.engine import session_scope
 from db.sessions import ConsoleLine, FixSession, SessionStatus
 
 POLL_SECONDS = 0.5
+MAX_SEQ_DIGITS = 18  # below PostgreSQL's BIGINT limit
 KEEPALIVE_POLLS = 30  # a comment every ~15 s keeps proxies from closing an idle stream
 MAX_STREAM_SECONDS = 3600.0  # a session stuck in "running" must not hold a connection forever
 
@@ -34,8 +35,10 @@ def end_event(status: str) -> str:
 def resume_point(last_event_id: str | None, after: str | None) -> int:
     """Where to resume: the browser's Last-Event-ID wins over ?after=; bad values mean 0."""
     for value in (last_event_id, after):
-        if value is not None and value.strip().isdigit():
-            return int(value.strip())
+        raw = (value or "").strip()
+        # ASCII digits only: "²".isdigit() is true but int("²") fails; bounded to BIGINT.
+        if raw.isascii() and raw.isdigit() and len(raw) <= MAX_SEQ_DIGITS:
+            return int(raw)
     return 0
 
 

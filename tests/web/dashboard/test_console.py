@@ -37,6 +37,9 @@ def test_resume_prefers_last_event_id_and_ignores_junk() -> None:
     assert resume_point("7", "3") == 7
     assert resume_point(None, "3") == 3
     assert resume_point("x", None) == 0 and resume_point(None, None) == 0
+    # Digits Python's int() refuses, or too large for the database, are junk too.
+    assert resume_point("\u00b2", "\u0663") == 0
+    assert resume_point("9" * 30, None) == 0
 
 
 async def test_lines_appended_while_connected_arrive_and_the_stream_ends_at_finish(
