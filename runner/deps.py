@@ -91,7 +91,7 @@ class InstallReport:
     def lines(self) -> list[str]:
         shown = [f"{s['status']:<6} {s['name']} ({s['seconds']} s)" for s in self.steps]
         for step in self.failed():
-            shown += [f"       {line}" for line in step.get("log", [])[-4:]]
+            shown += [f"       {line}" for line in step.get("log", [])[:10]]
         return [*self.plan, *shown, *(f"{k}: {v}" for k, v in sorted(self.facts.items()))]
 
 
@@ -283,14 +283,15 @@ def _install(
         code = int(status.get("StatusCode", 1))
         worked = [s for s in report.steps if s["status"] == "ok" and s["name"] != "upgrade pip"]
         if code != 0 or (report.steps and not worked and len(report.steps) > 1):
-            tail = "\n".join(report.lines()[-20:]) or logs[-3000:]
+            tail = "\n".join(report.lines()[-30:]) or logs[-3000:]
+            how = f"exit {code}" if code else "no install step succeeded"
             refused = "\n".join(proxy.refusals()[-10:])
             if refused:
                 refused = (
                     f"The egress proxy refused (only the package index is allowed):\n{refused}\n"
                 )
             raise DependencyPrepareError(
-                f"Installing the repository's dependencies failed (exit {code}):\n{tail}\n"
+                f"Installing the repository's dependencies failed ({how}):\n{tail}\n"
                 f"{refused}Check the declarations and that the package index is reachable (set "
                 "TRUTH_CA_BUNDLE_PATH if a proxy inspects TLS, TRUTH_PREPARE_INDEX_URL or "
                 "TRUTH_PREPARE_UPSTREAM_PROXY for a mirror or proxy), or set install_command in "

@@ -22,7 +22,9 @@ step() {{
     else
         code=$?
         echo "{STEP_MARK} failed $(( $(date +%s) - start )) $name (exit $code)"
-        grep -v '^\s*$' {FILES_DIR}/step.log | tail -n 12 | sed 's/^/{LOG_MARK} /'
+        {{ grep -iE 'error|refused|denied|no matching|not found|requires' {FILES_DIR}/step.log \
+            | grep -v '^\s*$' | head -n 8; grep -v '^\s*$' {FILES_DIR}/step.log | tail -n 6; }} \
+            | sed 's/^/{LOG_MARK} /'
         return 1
     fi
 }}
@@ -63,6 +65,8 @@ def install_script(
         f"python3 -m venv --system-site-packages {VENV} || exit 10",
         f"export PATH={VENV}/bin:$PATH VIRTUAL_ENV={VENV}",
         f"cd {REPO_COPY} || exit 11",
+        # Snapshot files carry mtime 0; wheel builders (flit, hatch) refuse pre-1980 zip dates.
+        f"find {REPO_COPY} -exec touch -c {{}} +",
         f'step "upgrade pip" {_pip("--upgrade pip")}',
     ]
     opts = " ".join(shlex.quote(o) for part in options for o in shlex.split(part))
