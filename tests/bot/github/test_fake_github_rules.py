@@ -213,3 +213,12 @@ def test_conditional_requests_answer_304_when_unchanged(fake_github: FakeGitHub)
     fake_github.move_head(REPO, 6, "9" * 40)
     moved = httpx.get(url, headers={**AS_INSTALLATION, "If-None-Match": first.headers["etag"]})
     assert moved.status_code == 200 and moved.json()["head"]["sha"] == "9" * 40
+
+
+def test_a_hook_runs_once_after_its_operation(fake_github: FakeGitHub) -> None:
+    fake_github.add_pull(REPO, 7, head_sha="1" * 40)
+    fake_github.on_call("pulls/get", lambda: fake_github.move_head(REPO, 7, "2" * 40))
+    url = f"{API}/repos/{REPO}/pulls/7"
+    assert httpx.get(url, headers=AS_INSTALLATION).json()["head"]["sha"] == "1" * 40
+    assert httpx.get(url, headers=AS_INSTALLATION).json()["head"]["sha"] == "2" * 40
+    assert fake_github.hooks == []
