@@ -27,7 +27,7 @@ def test_verify_json_for_the_right_patch(runner: CliRunner, sandbox_image: str) 
     result = runner.invoke(cli, ["verify", BUGGY, "--patch", str(DATA / "right.patch"), "--json"])
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)
-    assert set(body) == {
+    assert set(body) >= {
         "verdict",
         "reason",
         "baseline",
@@ -35,8 +35,14 @@ def test_verify_json_for_the_right_patch(runner: CliRunner, sandbox_image: str) 
         "fixed_tests",
         "regressions",
         "proof",
+        "python",
+        "test_command",
+        "install",
+        "pre_existing_failures",
     }
     assert body["verdict"] == "verified"
+    assert body["python"]["version"] == "3.11"
+    assert body["pre_existing_failures"] == []
     assert body["fixed_tests"] == ["tests/test_calc.py::test_add"]
     assert body["baseline"]["failing_tests"] == ["tests/test_calc.py::test_add"]
     assert body["patched"]["patch_strategy"] == "git-apply"
@@ -122,3 +128,49 @@ def test_doctor_all_ok_exits_0(
     result = runner.invoke(cli, ["doctor"])
     assert result.exit_code == 0, result.stdout
     assert all(line.startswith("OK") for line in result.stdout.splitlines())
+
+
+REPOS = Path(__file__).resolve().parents[2] / "data" / "repos"
+
+
+@pytest.mark.docker
+def test_verify_environment_error_exits_2_with_the_remedy(
+    runner: CliRunner, sandbox_image: str
+) -> None:
+    patch = REPOS / "setup_py_only" / "fix.patch"
+    result = runner.invoke(cli, ["verify", str(REPOS / "undeclared_import"), "--patch", str(patch)])
+    assert result.exit_code == 2, result.output
+    assert "ENVIRONMENT_ERROR" in result.stdout
+    assert "psutil, which no dependency file declares" in " ".join(result.stdout.split())
+
+
+@pytest.mark.docker
+def test_verify_honours_truth_yml_targets_env_and_lists_pre_existing_failures(
+    runner: CliRunner, sandbox_image: str, tmp_path: Path
+) -> None:
+    """`env:` reaches the tests; a failure that is not a target stays a pre-existing one."""
+    repo = tmp_path / "repo"
+    (repo / ".github").mkdir(parents=True)
+    (repo / ".github" / "truth.yml").write_text(
+        "targets: [tests/test_x.py::test_sum]\nenv: {GREETING: hallo}\ntimeout: 120\n"
+    )
+    (repo / "tests").mkdir()
+    (repo / "calc.py").write_text("def total(xs):\n    return sum(xs) - 1\n")
+    (repo / "tests" / "test_x.py").write_text(
+        "import os\nimport sys\n\nsys.path.insert(0, '.')\nfrom calc import total\n\n\n"
+        "def test_sum():\n    assert total([1, 2]) == 3\n\n\n"
+        "def test_greeting():\n    assert os.environ['GREETING'] == 'hallo'\n\n\n"
+        "def test_known_broken():\n    assert False, 'pre-existing'\n"
+    )
+    patch = tmp_path / "fix.patch"
+    patch.write_text(
+        "--- a/calc.py\n+++ b/calc.py\n@@ -1,2 +1,2 @@\n def total(xs):\n"
+        "-    return sum(xs) - 1\n+    return sum(xs)\n"
+    )
+    result = runner.invoke(cli, ["verify", str(repo), "--patch", str(patch), "--json"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.stdout)
+    assert body["verdict"] == "verified", body["reason"]
+    assert body["pre_existing_failures"] == ["tests/test_x.py::test_known_broken"]
+    assert body["baseline"]["tests"]["tests/test_x.py::test_greeting"] == "passed"
+    assert "GREETING=hallo" in body["test_command"]["command"]
