@@ -4,6 +4,7 @@ own environment, run the baseline, stop at an environment problem, verify the pa
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,12 @@ def repo_config(root: Path) -> RepoConfig:
     path = root / CONFIG_PATH
     text = path.read_text(encoding="utf-8") if path.is_file() else None
     return RepoConfig.model_validate(parse_config_text(text, str(path)))
+
+
+def operator_timeout(settings: Any) -> float | None:
+    """TRUTH_SANDBOX_TIMEOUT_SECONDS, when the operator set it, is the default baseline limit."""
+    explicit = "TRUTH_SANDBOX_TIMEOUT_SECONDS" in os.environ
+    return float(settings.sandbox_timeout_seconds) if explicit else None
 
 
 def pre_existing(verification: Verification, targets: list[str]) -> list[str]:
@@ -63,7 +70,7 @@ def run_verify(
         test_command=test_command or config.test_command,
         install_command=config.install_command,
         python=config.python,
-        timeout=timeout or config.timeout,
+        timeout=timeout or config.timeout or operator_timeout(settings),
         env=config.env,
     )
     wanted = list(targets) or list(config.targets)
