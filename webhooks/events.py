@@ -9,13 +9,30 @@ the fields routes use are modelled (strict: "7" is not an int); the rest pass un
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationError
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="ignore")
+
+
+def _not_dot_segment(full_name: str) -> str:
+    if full_name.rpartition("/")[2] in (".", ".."):
+        raise ValueError("a repository name cannot be . or ..")
+    return full_name
+
+
+# These go into GitHub API paths and job ids: only what GitHub itself allows, so no value
+# can add a path segment, a query or a fragment to a URL built from it.
+FullName = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}$"),
+    AfterValidator(_not_dot_segment),
+]
+Sha = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{40}([0-9a-f]{24})?$")]
+Login = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{1,39}(\[bot\])?$")]
 
 
 class Installation(_Strict):
@@ -23,7 +40,7 @@ class Installation(_Strict):
 
 
 class Repository(_Strict):
-    full_name: str
+    full_name: FullName
 
 
 class _Event(_Strict):
@@ -35,7 +52,7 @@ class _Event(_Strict):
 
 
 class Commit(_Strict):
-    sha: str
+    sha: Sha
 
 
 class PullRef(_Strict):
@@ -50,7 +67,7 @@ class App(_Strict):
 
 class _CiSubject(_Strict):
     id: int
-    head_sha: str
+    head_sha: Sha
     conclusion: str | None = None
     pull_requests: list[PullRef]
 
@@ -77,7 +94,7 @@ class WorkflowRunEvent(_Event):
 
 
 class User(_Strict):
-    login: str
+    login: Login
     type: str | None = None
 
 
@@ -106,7 +123,7 @@ class InstalledApp(Installation):
 
 
 class RepositoryName(_Strict):
-    full_name: str
+    full_name: FullName
 
 
 class InstallationEvent(_Event):

@@ -180,3 +180,23 @@ async def test_a_wrong_typed_field_is_400_naming_its_path(client: httpx.AsyncCli
     missing = await client.post("/webhooks/github", content=body, headers=headers)
     assert missing.status_code == 400
     assert "check_run.head_sha: Field required" in missing.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("repository", "full_name"), "Codertocat/.."),
+        (("repository", "full_name"), "Codertocat/Hello-World/../../orgs/x"),
+        (("repository", "full_name"), "Codertocat/Hello?x=1"),
+        (("check_run", "head_sha"), "ec26c3e5/../../x"),
+        (("check_run", "pull_requests", 0, "head", "sha"), "HEAD"),
+    ],
+)
+async def test_values_that_would_change_a_github_url_are_400(
+    client: httpx.AsyncClient, path: Path_, value: str
+) -> None:
+    payload = json.loads((WEBHOOKS_DIR / "check_run" / "completed.payload.json").read_text())
+    body, headers = signed_delivery("check_run", mutated(payload, path, value), SECRET)
+    response = await client.post("/webhooks/github", content=body, headers=headers)
+    assert response.status_code == 400
+    assert ".".join(map(str, path)) in response.json()["message"]
