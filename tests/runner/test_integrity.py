@@ -433,3 +433,45 @@ def test_a_fix_for_an_import_error_is_verified_on_every_test_of_the_file(
     partial = verify(sandbox, snapshot, diff("calc.py", source, half), COMMAND, baseline)
     assert partial.verdict is Verdict.FAILED
     assert partial.reason == "still failing after the patch: tests/test_calc.py::test_root"
+
+
+WALLS = """import os
+import signal
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    "reach",
+    [
+        lambda: os.kill(1, signal.SIGKILL),
+        lambda: open("/proc/1/environ", "rb").read(),
+        lambda: open("/proc/1/mem", "rb").read(1),
+        lambda: os.listdir("/proc/1/fd"),
+        lambda: open("/proc/1/fd/1", "wb"),
+        lambda: open("/truth/plugin/evil.py", "w"),
+        lambda: os.setuid(0),
+    ],
+)
+def test_the_supervisor_is_out_of_reach(reach):
+    with pytest.raises(PermissionError):
+        reach()
+
+
+def test_the_tests_run_as_their_own_uid():
+    assert os.getuid() == 10001 and os.getgid() == 10001
+    assert "TRUTH_EVIDENCE_FD" not in os.environ
+"""
+
+
+def test_the_supervisor_is_out_of_reach_of_the_tests(
+    sandbox: Sandbox, snapshot: RepoSnapshot, baseline: RunResult
+) -> None:
+    """Seen from inside a test: no signal, /proc entry, descriptor or file of the supervisor
+    is reachable (each probe must raise PermissionError for the run to be green)."""
+    probe = calc(body="    return a + b\n") + diff("tests/test_walls.py", None, WALLS)
+    result = verify(sandbox, snapshot, probe, COMMAND, baseline, allow_test_changes=True)
+    assert result.verdict is Verdict.VERIFIED, result.reason
+    assert result.patched is not None
+    walls = [t for t in result.patched.passing_tests() if "test_walls" in t]
+    assert len(walls) == 8, result.patched.stdout[-3000:]
