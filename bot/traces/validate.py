@@ -68,7 +68,7 @@ def run_tree(tree: Path, command: str, settings: Settings) -> RunResult:
         image = ensure_image(client, settings.sandbox_image)
         snapshot = RepoSnapshot.from_path(tree)
         sandbox = Sandbox(client, image, settings.sandbox_limits).prepare(
-            snapshot, settings.ca_bundle_path
+            snapshot, settings.ca_bundle_path, egress=settings.egress_policy
         )
         return sandbox.run(snapshot, command)
     finally:
