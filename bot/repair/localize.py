@@ -82,6 +82,13 @@ def rank_locations(
                 functions.setdefault((key[0], line), node.name)
             for line in _lines_storing(node, checked):
                 scores[(key[0], line)] += CHECKED_STORE_WEIGHT * depth_weight
+    return ranked_locations(scores, functions)
+
+
+def ranked_locations(
+    scores: dict[tuple[str, int], float], functions: dict[tuple[str, int], str]
+) -> list[Location]:
+    """Locations outside the tests, most suspicious first (ties: by file and line)."""
     ranked = [
         Location(file, line, round(score, 6), functions.get((file, line), ""))
         for (file, line), score in scores.items()

@@ -1,4 +1,5 @@
-"""RuleEngine: localize the fault, apply fix templates there, and rank the patched files."""
+"""RuleEngine: localise the fault by statement, apply fix templates there, search the patched
+files by localisation score times template prior, screened and de-duplicated by normalised AST."""
 
 from __future__ import annotations
 
@@ -12,48 +13,19 @@ from bot.analysis.failures import is_test_path
 from bot.repair.base import CandidatePatch, RepairContext
 from bot.repair.diffs import make_diff
 from bot.repair.localize import Location, rank_locations
-from bot.repair.rules.edits import Edit, Source
+from bot.repair.rules.edits import Edit
+from bot.repair.rules.filters import nonsense, normalised
+from bot.repair.rules.gather import FileView, function_edits, statement_edits
 from bot.repair.rules.hints import Hints, hints_from
-from bot.repair.rules.insertions import guard_edits, import_edits, missing_return_edits
-from bot.repair.rules.names import module_names
-from bot.repair.rules.recursion import base_case_edits, calls_itself
-from bot.repair.rules.templates import expression_edits
-from bot.repair.rules.variables import parameter_names, wrong_variable_edits
+from bot.repair.rules.insertions import import_edits
+from bot.repair.rules.priors import priors_for
+from bot.repair.spectrum import rank_statements
 
-BASE_PRIORS = {
-    "compare": 0.6, "arith": 0.5, "off_by_one": 0.5, "constant": 0.35, "negate": 0.4, "boolop": 0.4,
-    "swap_args": 0.3, "rename": 0.5, "attribute": 0.9, "import": 0.2, "none_guard": 0.3,
-    "empty_guard": 0.25, "missing_return": 0.3, "base_case": 0.1, "wrong_variable": 0.15,
-}  # fmt: skip
-PRIORS_BY_EXCEPTION = {
-    "IndexError": {"off_by_one": 1.0, "compare": 0.7, "empty_guard": 0.6, "constant": 0.6},
-    "NameError": {"import": 1.0, "rename": 0.95, "wrong_variable": 0.5},
-    "UnboundLocalError": {"rename": 1.0, "wrong_variable": 0.9, "import": 0.5},
-    "AttributeError": {"attribute": 1.0, "none_guard": 0.95},
-    "TypeError": {
-        "none_guard": 0.9, "swap_args": 0.8, "missing_return": 0.8, "wrong_variable": 0.7,
-        "arith": 0.5,
-    },
-    "AssertionError": {
-        "compare": 0.9, "arith": 0.8, "off_by_one": 0.8, "constant": 0.7, "negate": 0.6,
-        "boolop": 0.6, "swap_args": 0.5, "missing_return": 0.6, "wrong_variable": 0.4,
-    },
-    # pytest.raises saw nothing: a guard's condition is too narrow
-    "DID NOT RAISE": {
-        "boolop": 0.9, "compare": 0.8, "negate": 0.7, "constant": 0.6, "off_by_one": 0.5,
-        "wrong_variable": 0.4,
-    },
-    "RecursionError": {"base_case": 1.0, "off_by_one": 0.7, "arith": 0.6, "compare": 0.6},
-    # a hung test: a loop whose condition never turns false, or a step that makes no progress
-    "Timeout": {
-        "negate": 1.0, "compare": 1.0, "boolop": 0.9, "off_by_one": 0.9, "arith": 0.9,
-        "constant": 0.8, "base_case": 0.7, "wrong_variable": 0.3,
-    },
-    "ZeroDivisionError": {"empty_guard": 1.0, "off_by_one": 0.7, "constant": 0.6},
-    "KeyError": {"constant": 0.5, "rename": 0.5},
-}  # fmt: skip
 MAX_LOCATIONS = 15
 RAISING_GUARD_WEIGHTS = {"expected": 1.5, "other": 0.4}
+PAIR_WEIGHT = 0.3  # a pair ranks below both of its parts
+PAIR_POOL = 12  # the best single edits that may be combined in pairs
+DEFAULT_TIME_BUDGET_S = 10.0
 
 
 @dataclass
@@ -61,57 +33,78 @@ class _Scored:
     score: float
     file: str
     line: int
-    edit: Edit
+    edits: tuple[Edit, ...]
+
+    @property
+    def template(self) -> str:
+        return "+".join(e.template for e in self.edits)
+
+    @property
+    def description(self) -> str:
+        return "; ".join(e.description for e in self.edits)
 
 
 class RuleEngine:
-    """The built-in engine: no model, deterministic, a few milliseconds per candidate."""
+    """The built-in engine: no model, deterministic, a few milliseconds per candidate.
+
+    `time_budget_seconds` bounds generation (verification is the pipeline's); `max_locations`
+    how many ranked statements get templates; `pairs` whether two-edit candidates follow;
+    `learnt_priors` replaces the template priors learnt from the corpus (bench/classic_priors).
+    """
 
     name = "rules"
 
     def __init__(
-        self, time_budget_seconds: float = 10.0, max_locations: int = MAX_LOCATIONS
+        self,
+        time_budget_seconds: float = DEFAULT_TIME_BUDGET_S,
+        max_locations: int = MAX_LOCATIONS,
+        pairs: bool = True,
+        learnt_priors: dict[str, float] | None = None,
     ) -> None:
         self.time_budget_seconds = time_budget_seconds
         self.max_locations = max_locations
+        self.pairs = pairs
+        self.learnt_priors = learnt_priors
 
     def propose(self, ctx: RepairContext, limit: int) -> Iterator[CandidatePatch]:
-        """Yield up to `limit` parseable single-edit patches, most likely first."""
+        """Yield up to `limit` parseable, sensible, distinct patches, most likely first."""
         deadline = time.monotonic() + self.time_budget_seconds
         hints = hints_from(ctx.failures)
         kind = "DID NOT RAISE" if hints.expected_raises else hints.main_exc
-        priors = {**BASE_PRIORS, **PRIORS_BY_EXCEPTION.get(kind, {})}
-        if hints.main_exc == "AssertionError" and hints.none_in_assertion:
-            priors["missing_return"] = 1.0
-        locations = rank_locations(
-            ctx.failures, ctx.repo_root, ctx.failing_tests, ctx.passing_tests
-        )
+        priors = priors_for(kind, hints.none_in_assertion, self.learnt_priors)
+        frames = rank_locations(ctx.failures, ctx.repo_root, ctx.failing_tests, ctx.passing_tests)
+        locations = rank_statements(frames, ctx.spectrum, ctx.repo_root)
+        views: dict[str, FileView] = {}
         scored = self._score_edits(
-            ctx.repo_root, locations[: self.max_locations], hints, priors, deadline
+            ctx.repo_root, locations[: self.max_locations], hints, priors, deadline, views
         )
-        scored.sort(key=lambda s: (-s.score, s.file, s.line, s.edit.description))
-        seen: set[tuple[str, str]] = set()
+        scored.sort(key=lambda s: (-s.score, s.file, s.line, s.description))
+        if self.pairs:
+            scored = _with_pairs(scored)
+        seen: set[str] = {normalised(view.tree) for view in views.values()}
         produced = 0
-        sources: dict[str, Source] = {}
         for item in scored:
             if produced >= limit or time.monotonic() > deadline:
                 return
-            source = sources.setdefault(item.file, Source(_read(ctx.repo_root, item.file) or ""))
-            after = source.apply(item.edit)
-            if (item.file, after) in seen or after == source.text:
+            view = views[item.file]
+            after = _apply(view, item.edits)
+            if after is None:
                 continue
-            seen.add((item.file, after))
             try:
-                ast.parse(after)
+                tree = ast.parse(after)
             except SyntaxError:
                 continue
+            key = item.file + "\0" + normalised(tree)
+            if key in seen or any(nonsense(view.tree, tree, e.start[0]) for e in item.edits):
+                continue
+            seen.add(key)
             produced += 1
             yield CandidatePatch(
                 engine=self.name,
-                diff=make_diff(item.file, source.text, after),
-                description=f"{item.edit.description} in {item.file}",
+                diff=make_diff(item.file, view.src.text, after),
+                description=f"{item.description} in {item.file}",
                 meta={
-                    "template": item.edit.template,
+                    "template": item.template,
                     "file": item.file,
                     "line": item.line,
                     "score": round(item.score, 6),
@@ -125,10 +118,10 @@ class RuleEngine:
         hints: Hints,
         priors: dict[str, float],
         deadline: float,
+        views: dict[str, FileView],
     ) -> list[_Scored]:
         scored: list[_Scored] = []
         imports_added: set[str] = set()
-        functions_done: set[tuple[str, int]] = set()
         repo_imports = _repo_from_imports(root) if hints.undefined_names else {}
         for location in locations:
             if (
@@ -137,42 +130,68 @@ class RuleEngine:
                 or not location.file.endswith(".py")
             ):
                 continue
-            text = _read(root, location.file)
-            if text is None:
+            view = views.get(location.file) or _view(root, location.file)
+            if view is None:
                 continue
-            try:
-                tree = ast.parse(text)
-            except SyntaxError:
-                continue
-            src = Source(text)
-            statement = _statement_at(tree, location.line)
-            function = _function_at(tree, location.line)
+            views[location.file] = view
+            statement = _statement_at(view.tree, location.line)
+            function = _function_at(view.tree, location.line)
             edits: list[Edit] = []
             weight = 1.0
             if statement is not None:
-                names, parameters = module_names(tree), parameter_names(tree)
-                edits += expression_edits(src, statement, hints, names, parameters)
-                edits += wrong_variable_edits(src, statement, function, "wrong_variable", 1.0)
-                if hints.none_involved or hints.main_exc in ("IndexError", "ZeroDivisionError"):
-                    edits += guard_edits(src, statement, function, hints)
+                edits += statement_edits(view, statement, function, hints)
                 weight = _raising_guard_weight(statement, hints)
             if location.file not in imports_added and hints.undefined_names:
                 imports_added.add(location.file)
-                edits += import_edits(src, tree, hints, repo_imports)
-            if function is not None and (location.file, function.lineno) not in functions_done:
-                functions_done.add((location.file, function.lineno))
-                none_returned = hints.none_involved or hints.none_in_assertion
-                edits += missing_return_edits(src, function, none_returned)
-                if hints.main_exc == "RecursionError" or (
-                    hints.main_exc == "Timeout" and calls_itself(function)
-                ):
-                    edits += base_case_edits(src, function)
+                edits += import_edits(view.src, view.tree, hints, repo_imports)
+            edits += function_edits(view, function, hints)
             for edit in edits:
                 score = location.score * priors.get(edit.template, 0.1) * edit.prior
                 if edit.start[0] == location.line:
                     score *= weight
-                scored.append(_Scored(score, location.file, location.line, edit))
+                scored.append(_Scored(score, location.file, location.line, (edit,)))
         return scored
+
+
+def _with_pairs(scored: list[_Scored]) -> list[_Scored]:
+    """Singles, and pairs of the best singles: the same template twice on one line (both ends
+    of a slice, both indexes), the one slip repeated that a single edit cannot fix."""
+    pool = scored[:PAIR_POOL]
+    pairs: list[_Scored] = []
+    for index, first in enumerate(pool):
+        for second in pool[index + 1 :]:
+            a, b = first.edits[0], second.edits[0]
+            if (
+                first.file != second.file
+                or a.template != b.template
+                or a.start[0] != b.start[0]
+                or not (a.end <= b.start or b.end <= a.start)
+            ):
+                continue
+            score = min(first.score, second.score) * PAIR_WEIGHT
+            pairs.append(_Scored(score, first.file, min(first.line, second.line), (a, b)))
+    merged = scored + pairs
+    merged.sort(key=lambda s: (-s.score, len(s.edits), s.file, s.line, s.description))
+    return merged
+
+
+def _apply(view: FileView, edits: tuple[Edit, ...]) -> str | None:
+    text = view.src.text
+    # Later edits first, so earlier offsets stay valid.
+    for edit in sorted(edits, key=lambda e: e.start, reverse=True):
+        a, b = view.src.offset(edit.start), view.src.offset(edit.end)
+        text = text[:a] + edit.replacement + text[b:]
+    return None if text == view.src.text else text
+
+
+def _view(root: Path, relative: str) -> FileView | None:
+    text = _read(root, relative)
+    if text is None:
+        return None
+    try:
+        return FileView.parse(text)
+    except (SyntaxError, ValueError):
+        return None
 
 
 def _raising_guard_weight(statement: ast.stmt, hints: Hints) -> float:

@@ -10,6 +10,7 @@ from bot.repair.rules.edits import Edit, Source
 DECAY = 0.85
 MAX_ALTERNATIVES = 3
 ALIGNED_SWAP_PRIOR = 2.5  # arguments named after the other parameter are a strong signal
+UNUSED_PRIOR = 4.0  # a local assigned and never read is what a wrong variable should have been
 RECEIVERS = {"self", "cls"}
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -41,12 +42,21 @@ def _last_mention(function: Function, name: str, line: int, skip: ast.AST) -> tu
     return best
 
 
-def variable_alternatives(function: Function, node: ast.Name) -> list[str]:
-    """Other locals of the function, the most recently mentioned first."""
+def unused_locals(function: Function) -> set[str]:
+    """Locals the function assigns (or takes) but never reads."""
+    read = {
+        n.id for n in ast.walk(function) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+    }
+    return {name for name in local_names(function) if name not in read and name != "_"}
 
-    def nearness(name: str) -> tuple[int, int, str]:
+
+def variable_alternatives(function: Function, node: ast.Name) -> list[str]:
+    """Other locals of the function: never-read ones first, then the most recently mentioned."""
+    unused = unused_locals(function)
+
+    def nearness(name: str) -> tuple[bool, int, int, str]:
         line, column = _last_mention(function, name, node.lineno, node)
-        return -line, -column, name
+        return name not in unused, -line, -column, name
 
     return sorted(local_names(function) - {node.id}, key=nearness)
 
@@ -58,13 +68,15 @@ def wrong_variable_edits(
     if function is None:
         return []
     locals_ = local_names(function)
+    unused = unused_locals(function)
     edits = []
     for node in _own_loads(statement):
         if node.id not in locals_:
             continue
         for rank, new in enumerate(variable_alternatives(function, node)[:MAX_ALTERNATIVES]):
             label = f"variable `{node.id}` → `{new}` on line {node.lineno}"
-            edits.append(src.replace_node(node, new, template, prior * DECAY**rank, label))
+            weight = prior * DECAY**rank * (UNUSED_PRIOR if new in unused else 1.0)
+            edits.append(src.replace_node(node, new, template, weight, label))
     return edits
 
 

@@ -1,0 +1,111 @@
+"""Screening of patched modules before anything runs: duplicates by normalised AST, and edits that
+cannot be meant (negating or doing arithmetic on a module, shadowing an import, `None + 1`)."""
+
+from __future__ import annotations
+
+import ast
+
+
+def normalised(tree: ast.Module) -> str:
+    """The module's AST without positions: formatting-only differences compare equal."""
+    return ast.dump(tree, annotate_fields=False)
+
+
+def module_level_names(tree: ast.Module) -> tuple[set[str], set[str]]:
+    """(names bound to imported modules, names of top-level functions and classes)."""
+    modules: set[str] = set()
+    definitions: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            modules |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            definitions.add(node.name)
+    return modules, definitions
+
+
+def nonsense(before: ast.Module, after: ast.Module, line: int) -> str:
+    """Why an edit starting on `line` cannot be meant, or "" when it may be."""
+    modules, definitions = module_level_names(before)
+    callables = modules | definitions
+    for name in _stored(after) - _stored(before):
+        if name in modules:
+            return f"assigns to the imported module `{name}`"
+    old = {ast.dump(n) for s in _statements_on(before, line) for n in ast.walk(s)}
+    for statement in _statements_on(after, line):
+        for node in ast.walk(statement):
+            if ast.dump(node) in old:
+                continue
+            why = _why_nonsense(node, modules, callables)
+            if why:
+                return why
+    return ""
+
+
+def _why_nonsense(node: ast.AST, modules: set[str], callables: set[str]) -> str:
+    if isinstance(node, ast.Assign) and any(
+        ast.unparse(t) == ast.unparse(node.value) for t in node.targets
+    ):
+        return "assigns a name to itself"
+    if isinstance(node, ast.UnaryOp) and _is_name_in(node.operand, callables):
+        return f"applies `{type(node.op).__name__}` to `{ast.unparse(node.operand)}`"
+    if isinstance(node, ast.BinOp):
+        if _identity(node):
+            return f"`{ast.unparse(node)}` changes nothing"
+        for side in (node.left, node.right):
+            if _is_name_in(side, callables) or _is_none(side):
+                return f"does arithmetic on `{ast.unparse(side)}`"
+        mixed = _is_str(node.left) != _is_str(node.right)
+        if mixed and _is_literal(node.left) and _is_literal(node.right):
+            return "mixes text and numbers in arithmetic"
+    if isinstance(node, ast.Compare) and any(
+        _is_name_in(o, modules) for o in [node.left, *node.comparators]
+    ):
+        return "compares a module"
+    return ""
+
+
+def _statements_on(tree: ast.Module, line: int) -> list[ast.stmt]:
+    """The innermost simple statements (or compound headers) spanning `line`."""
+    found = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.stmt)
+        and n.lineno <= line <= (n.end_lineno or n.lineno)
+        and not isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    ]
+    if not found:
+        return []
+    innermost = max(found, key=lambda n: n.lineno)
+    return [innermost]
+
+
+def _identity(node: ast.BinOp) -> bool:
+    """`x * 1`, `x + 0`, `x // 1`, `x ** 1`: an operator swap that turned an edit into a no-op."""
+    right = node.right
+    if not (isinstance(right, ast.Constant) and type(right.value) is int):
+        return False
+    if right.value == 1:
+        return isinstance(node.op, ast.Mult | ast.Div | ast.FloorDiv | ast.Pow)
+    return right.value == 0 and isinstance(node.op, ast.Add | ast.Sub)
+
+
+def _stored(tree: ast.Module) -> set[str]:
+    return {
+        n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
+
+
+def _is_name_in(node: ast.AST, names: set[str]) -> bool:
+    return isinstance(node, ast.Name) and node.id in names
+
+
+def _is_none(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _is_str(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+def _is_literal(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and not isinstance(node.value, bool)
