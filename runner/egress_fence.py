@@ -160,3 +160,10 @@ def relay_lines(
         f"export HTTP_PROXY={proxy} HTTPS_PROXY={proxy} http_proxy={proxy} https_proxy={proxy}",
         "export NO_PROXY= no_proxy=",
     ]
+
+
+def prune_egress_volumes(client: docker.DockerClient) -> int:
+    """Remove the socket volumes of proxies a killed worker left behind; ones in use stay
+    (Docker's prune never removes a volume a container still mounts). Returns how many went."""
+    removed = client.volumes.prune(filters={"label": "truth-engine=1"}).get("VolumesDeleted")
+    return len(removed or [])

@@ -313,3 +313,23 @@ def test_a_prepare_step_reaches_the_index_but_not_the_host_the_gateway_or_elsewh
         assert probe[name + " via proxy"] == "HTTP/1.1 403 Forbidden", (name, probe)
     assert probe["index"] == 200  # the index, through the proxy, from inside the step
     assert result.passing_tests() == ["tests/test_six.py::test_six"]  # and pip used it
+
+
+@pytest.mark.docker
+def test_left_behind_proxy_volumes_are_pruned_but_live_ones_stay(
+    docker_client, sandbox_image: str
+) -> None:
+    from docker.errors import NotFound
+
+    from runner.egress_fence import egress_proxy, prune_egress_volumes
+
+    orphan = docker_client.volumes.create(
+        name="truth-egress-orphan-test", labels={"truth-engine": "1"}
+    )
+    with egress_proxy(docker_client, sandbox_image, EgressPolicy()) as proxy:
+        pruned = prune_egress_volumes(docker_client)
+        live = docker_client.volumes.get(proxy.mount["Source"])
+    assert pruned >= 1
+    assert live.name.startswith("truth-egress-")
+    with pytest.raises(NotFound):
+        docker_client.volumes.get(orphan.name)
