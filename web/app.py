@@ -27,7 +27,7 @@ from bot.settings import Settings
 from web.api import routes as api_routes
 from web.dashboard import dashboard
 from web.params import RefuseControlCharacters
-from web.setup import announce_setup_link, setup_routes
+from web.setup import announce_setup_link, hide_setup_secrets_in_access_log, setup_routes
 from webhooks.ingress import WebhookIngress
 
 log = logging.getLogger(__name__)
@@ -108,6 +108,7 @@ def create_app(
     ]
     # Always routed: once an app is configured they answer 404 and log the attempt.
     routes += setup_routes(settings, queue)
+    hide_setup_secrets_in_access_log()
     routes += api_routes(settings)
     routes.append(dashboard(settings))  # last: the dashboard mount matches any other path
 

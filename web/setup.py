@@ -224,6 +224,26 @@ def setup_routes(settings: Settings, redis: Redis) -> list[BaseRoute]:
     ]
 
 
+_SECRET_QUERY = re.compile(r"(?<=[?&])(token|code|state)=[^&\s]*")
+
+
+class HideSetupSecrets(logging.Filter):
+    """Masks the one-time token, code and state in access-log lines (uvicorn logs the query)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and any("/setup" in str(a) for a in record.args):
+            record.args = tuple(
+                _SECRET_QUERY.sub(r"\1=…", a) if isinstance(a, str) else a for a in record.args
+            )
+        return True
+
+
+def hide_setup_secrets_in_access_log() -> None:
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, HideSetupSecrets) for f in access.filters):
+        access.addFilter(HideSetupSecrets())
+
+
 async def announce_setup_link(redis: Redis, base_url: str) -> str | None:
     """Issue a one-time setup link and print it (not log it: it is a secret); None without Redis."""
     try:

@@ -220,3 +220,15 @@ async def test_a_nul_in_the_callback_is_refused_before_any_route_runs(
     assert answer.status_code == 400 and "control character" in answer.json()["message"]
     assert fake_github.calls("apps/create-from-manifest")[0].path.endswith("/abc123/conversions")
     assert still_good.status_code == 200  # the refused request did not use up the state
+
+
+def test_access_log_lines_never_show_the_token_or_code() -> None:
+    from web.setup import HideSetupSecrets
+
+    record = logging.LogRecord(
+        "uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:1", "GET", "/setup/callback?code=abc123&state=s3cr3t", "1.1", 200), None,
+    )  # fmt: skip
+    assert HideSetupSecrets().filter(record)
+    line = record.getMessage()
+    assert "abc123" not in line and "s3cr3t" not in line and "/setup/callback?code=…" in line
