@@ -113,6 +113,18 @@ def pytest_collection_finish(session: Any) -> None:
     _send({"t": "collected", "ids": [item.nodeid for item in session.items]})
 
 
+_xdist_collected = False
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node: Any, ids: list[str]) -> None:
+    """Under pytest-xdist the workers collect; every worker collects the same ids."""
+    global _xdist_collected
+    if not _xdist_collected:
+        _xdist_collected = True
+        _send({"t": "collected", "ids": list(ids)})
+
+
 def pytest_runtest_logstart(nodeid: str, location: Any) -> None:
     _send({"t": "start", "id": nodeid})
 
