@@ -77,7 +77,47 @@ def resolve(command: str | None, read: Callable[[str], str | None]) -> TestComma
         return _tox(command, read) or TestCommand(command, "as given (tox.ini has no commands)")
     if re.match(r"^make(\s|$)", command):
         return _make(command, read) or TestCommand(command, "as given (run by make)")
-    return TestCommand(command, "as given")
+    return _unittest(command, read) or TestCommand(command, "as given")
+
+
+def _unittest(command: str, read: Callable[[str], str | None]) -> TestCommand | None:
+    """`python -m unittest …` run by pytest, which runs the same TestCase classes and reports
+    each test (unittest's exit code alone cannot show which tests failed)."""
+    match = re.fullmatch(r"python3?\s+-m\s+unittest(\s+.*)?", command)
+    if not match:
+        return None
+    words = shlex.split(match.group(1) or "")
+    targets, pattern = [], None
+    rest = iter(w for w in words if w not in ("-v", "--verbose", "-q", "--quiet", "-b", "-f"))
+    for word in rest:
+        if word in ("-s", "--start-directory"):
+            targets.append(next(rest, "."))
+        elif word in ("-p", "--pattern"):
+            pattern = next(rest, None)
+        elif word in ("-t", "--top-level-directory"):
+            next(rest, None)
+        elif word == "discover" or word.startswith("-"):
+            continue
+        elif re.fullmatch(r"[\w.]+", word) and not word.endswith(".py"):
+            targets.append(_node_id(word, read))
+        else:
+            targets.append(word)
+    option = f" -o python_files={shlex.quote(pattern)}" if pattern else ""
+    runs = " ".join(shlex.quote(t) for t in targets)
+    return TestCommand(
+        f"python -m pytest{option} {runs}".strip(),
+        f"`{command}` runs through pytest (the same unittest cases, reported test by test)",
+    )
+
+
+def _node_id(dotted: str, read: Callable[[str], str | None]) -> str:
+    """`tests.test_calc.TestAdd.test_one` -> `tests/test_calc.py::TestAdd::test_one`."""
+    parts = dotted.split(".")
+    for end in range(len(parts), 0, -1):
+        path = "/".join(parts[:end]) + ".py"
+        if read(path) is not None:
+            return "::".join([path, *parts[end:]])
+    return "/".join(parts) + ".py"
 
 
 def with_targets(command: str, targets: list[str], stop_first: bool = True) -> str:

@@ -31,10 +31,23 @@ def test_tox_and_make_resolve_to_what_they_would_run() -> None:
 def test_plain_commands_and_the_default() -> None:
     read = files()
     assert resolve(None, read).command == "python -m pytest -q -p no:cacheprovider"
-    for command in ("pytest", "py.test -x", "python -m unittest discover", "nosetests"):
+    for command in ("pytest", "py.test -x", "nosetests", "python -m pytest tests"):
         assert resolve(command, read).command == command
     assert resolve("py.test -x", read).runs_pytest
-    assert not resolve("python -m unittest discover", read).runs_pytest
+    assert not resolve("nosetests", read).runs_pytest
+
+
+def test_unittest_commands_run_through_pytest_for_per_test_results() -> None:
+    read = files()
+    assert resolve("python -m unittest", read).command == "python -m pytest"
+    found = resolve("python -m unittest discover -s tests -p 'check_*.py' -v", read)
+    assert found.command == "python -m pytest -o python_files='check_*.py' tests"
+    assert found.runs_pytest and "through pytest" in found.how
+    named = resolve("python3 -m unittest tests.test_calc", read)
+    assert named.command == "python -m pytest tests/test_calc.py"
+    with_file = files(**{"tests/test_calc_py": ""})
+    method = resolve("python -m unittest tests.test_calc.TestAdd.test_one", with_file)
+    assert method.command == "python -m pytest tests/test_calc.py::TestAdd::test_one"
 
 
 def test_targets_and_xdist_are_added_to_pytest_commands() -> None:
