@@ -1,10 +1,16 @@
-"""The cheapest repair engine: fixes verified before for the same error signature."""
+"""The cheapest repair engine: fixes verified before for the same error signature.
+
+Entries are keyed by the verification rules' version (runner.policy.RULES_VERSION) as well as
+the signature: a fix verified under older rules is dropped, never offered, and only a fix that
+passes the current static policy is stored.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import ColumnElement
 from sqlalchemy.engine import Engine
@@ -12,12 +18,32 @@ from sqlmodel import col, or_, select
 
 from bot.repair.base import CandidatePatch, RepairContext
 from bot.repair.diffs import DiffError, apply_diff_in_memory, parse_diff
+from bot.repair.sanitize import check_patch
 from db.engine import session_scope
 from db.sessions import FixCacheEntry, utcnow
+from runner.policy import RULES_VERSION
+
+RULES_PREFIX = f"r{RULES_VERSION}:"
 
 
 def diff_sha256(diff: str) -> str:
     return hashlib.sha256(diff.encode("utf-8")).hexdigest()
+
+
+def cache_key(signature: str) -> str:
+    """The stored key: the error signature under the current verification rules."""
+    return RULES_PREFIX + signature
+
+
+def drop_stale(engine: Engine) -> int:
+    """Delete fixes verified under older rules; returns how many were dropped."""
+    with session_scope(engine) as session:
+        stale = session.exec(
+            select(FixCacheEntry).where(col(FixCacheEntry.signature).not_like(f"{RULES_PREFIX}%"))
+        ).all()
+        for entry in stale:
+            session.delete(entry)
+        return len(stale)
 
 
 @dataclass
@@ -30,12 +56,13 @@ def cached_fixes(engine: Engine, signature: str, repository: str | None) -> list
     """Fixes for `signature` this repository may see, most verified first, one per diff.
 
     A repository sees its own fixes and the shared ones (stored without a repository)."""
+    drop_stale(engine)
     scope: ColumnElement[bool] = col(FixCacheEntry.repository).is_(None)
     if repository is not None:
         scope = or_(scope, col(FixCacheEntry.repository) == repository)
     query = (
         select(FixCacheEntry)
-        .where(FixCacheEntry.signature == signature, scope)
+        .where(FixCacheEntry.signature == cache_key(signature), scope)
         .order_by(col(FixCacheEntry.verified_count).desc(), col(FixCacheEntry.id))
     )
     merged: dict[str, CachedFix] = {}
@@ -47,14 +74,25 @@ def cached_fixes(engine: Engine, signature: str, repository: str | None) -> list
 
 
 def remember_fix(
-    engine: Engine, signature: str, diff: str, repository: str | None = None
+    engine: Engine,
+    signature: str,
+    diff: str,
+    repository: str | None = None,
+    repo_root: Path | None = None,
 ) -> FixCacheEntry:
     """Record a verified fix; the same diff verified again counts up instead of duplicating.
 
-    Pass `repository=None` only when the owner consented to sharing the fix."""
+    Pass `repository=None` only when the owner consented to sharing the fix. With `repo_root`
+    (the unpatched checkout) the fix is checked against the current policy first, and refused
+    with ValueError if it breaks it."""
     if not signature:
         raise ValueError("a fix is cached under its error signature; got an empty signature")
     parse_diff(diff)  # refuse to cache something that is not a unified diff
+    if repo_root is not None:
+        checked = check_patch(repo_root, diff)
+        if not checked.ok:
+            raise ValueError(f"not cached: {checked.reason}")
+    signature = cache_key(signature)
     digest = diff_sha256(diff)
     with session_scope(engine) as session:
         entry = session.exec(

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from bot.analysis.failures import Category
 from bot.repair.base import RepairContext
@@ -83,3 +84,32 @@ def test_only_real_diffs_under_a_signature_are_cached(db_engine: Engine) -> None
         remember_fix(db_engine, "sig-index", "just replace the index", None)
     with pytest.raises(ValueError, match="signature"):
         remember_fix(db_engine, "", FIX_A, None)
+
+
+def test_fixes_verified_under_older_rules_are_dropped(db_engine: Engine, tmp_path: Path) -> None:
+    from bot.repair.fix_cache import diff_sha256
+    from db.engine import session_scope
+    from db.fix_sessions import FixCacheEntry
+
+    with session_scope(db_engine) as session:  # as stored before the rules were versioned
+        session.add(
+            FixCacheEntry(signature="sig-index", diff=FIX_A, diff_sha256=diff_sha256(FIX_A))
+        )
+    remember_fix(db_engine, "sig-index", FIX_B, None)
+
+    assert [f.diff for f in cached_fixes(db_engine, "sig-index", None)] == [FIX_B]
+    with session_scope(db_engine) as session:
+        left = [e.signature for e in session.exec(select(FixCacheEntry))]
+    assert len(left) == 1 and left[0].endswith(":sig-index") and left[0] != "sig-index"
+
+
+def test_a_fix_that_breaks_the_current_policy_is_not_stored(
+    db_engine: Engine, tmp_path: Path
+) -> None:
+    _ctx(tmp_path)
+    forged = make_diff("pkg/seq.py", SOURCE, "import os\n\n\ndef last(items):\n    os._exit(0)\n")
+    with pytest.raises(ValueError, match="process-exit"):
+        remember_fix(db_engine, "sig-index", forged, None, repo_root=tmp_path)
+    assert cached_fixes(db_engine, "sig-index", None) == []
+    remember_fix(db_engine, "sig-index", FIX_A, None, repo_root=tmp_path)
+    assert [f.diff for f in cached_fixes(db_engine, "sig-index", None)] == [FIX_A]
