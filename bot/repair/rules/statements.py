@@ -116,7 +116,7 @@ def _loop_pairs(loop: ast.While) -> dict[str, str]:
 def twin_statements(src: Source, function: Function) -> list[Edit]:
     """After `while i < len(a) and j < len(b)`, `out.extend(a[i:])` with no `out.extend(b[j:])`."""
     edits = []
-    for block in (n for n in _own_nodes(function) if hasattr(n, "body")):
+    for block in [function, *(n for n in _own_nodes(function) if hasattr(n, "body"))]:
         body = getattr(block, "body", [])
         if not isinstance(body, list):
             continue
