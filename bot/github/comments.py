@@ -16,8 +16,16 @@ HELP = """**Truth Engine commands** (people with write access to this repository
 - `/truth fix [test selector]`: reproduce the failure, try candidate fixes in a sandbox,
   and suggest the one seen passing.
 - `/truth retry`: run the fix again on the current head commit.
+- `/truth skip`: stop automatic runs on this pull request (adds the `truth:skip` label;
+  `/truth fix` still works; remove the label to turn them back on).
 - `/truth trace`: rebuild this pull request's telemetry trace from its commits.
-- `/truth help`: this message."""
+- `/truth help`: this message (anyone may ask).
+
+The command is the comment's first line, with its arguments on that line only."""
+SKIPPED = (
+    "Truth Engine will not run on its own on this pull request any more (label `truth:skip`). "
+    "`/truth fix` still runs it; remove the label to turn automatic runs back on."
+)
 
 
 def review_marker(head_sha: str) -> str:
