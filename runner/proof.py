@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 from pathlib import Path
@@ -36,17 +37,19 @@ def reproduce_command(
     run: RunResult, patch_file: str | None = None, tree_file: str | None = None
 ) -> str:
     """One shell line that repeats `run` under the same rules. With `tree_file` (the proof's
-    tar of the repository and patch) it needs nothing but that file and the image; without it,
-    it runs from the repository's folder."""
+    tar of the repository) it needs nothing but that file, the patch file and the image;
+    without it, it runs from the repository's folder."""
     if tree_file is not None:
         inside = "tar -xmf - -C /workspace && cd /workspace/repo"
+        patch_mount = ""
         if patch_file is not None:
             apply = APPLY.get(run.patch_strategy or "git-apply", APPLY["git-apply"])
-            inside += f" && {apply} /workspace/truth/patch.diff"
+            patch_mount = f" -v {shlex.quote(str(Path(patch_file).resolve()))}:/truth.patch:ro"
+            inside += f" && {apply} /truth.patch"
         inside += f" && {run.command}"
         source = shlex.quote(str(Path(tree_file).resolve()))
         return (
-            f"docker run {DOCKER_FLAGS} {_environment()} {run.image_id} "
+            f"docker run {DOCKER_FLAGS}{patch_mount} {_environment()} {run.image_id} "
             f"sh -c {shlex.quote(inside)} < {source}"
         )
     inside = "mkdir -p /workspace/repo /workspace/truth && cp -r /src/. /workspace/repo"
@@ -151,8 +154,8 @@ def write_proof(
     snapshot: RepoSnapshot | None = None,
 ) -> tuple[Path, Path]:
     """Write `<name>.json` and `<name>.txt` (and `<name>.patch` when given) into `out_dir`;
-    with the `snapshot`, also `<name>.tree.tar` (repository and patch), from which the proof's
-    reproduce commands run with nothing else."""
+    with the `snapshot`, also `tree-<digest>.tar` (the repository, written once and shared by
+    every proof of the same tree), so the reproduce commands need only these files."""
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "proof"
     out_dir.mkdir(parents=True, exist_ok=True)
     patch_file = None
@@ -162,9 +165,11 @@ def write_proof(
         patch_file = str(patch_path)
     tree_file = None
     if snapshot is not None:
-        tree_path = out_dir / f"{safe}.tree.tar"
-        extra = {} if patch is None else {"patch.diff": patch.encode("utf-8")}
-        tree_path.write_bytes(snapshot.archive_with(extra))
+        tree_path = out_dir / f"tree-{snapshot.digest}.tar"
+        if not tree_path.exists():
+            partial = tree_path.with_suffix(f".{os.getpid()}.part")
+            partial.write_bytes(snapshot.archive_with({}))
+            partial.replace(tree_path)  # atomic: parallel candidates may write it at once
         tree_file = str(tree_path)
     record = proof_record(verification, patch_file, patch, tree_file)
     json_path, text_path = out_dir / f"{safe}.json", out_dir / f"{safe}.txt"
