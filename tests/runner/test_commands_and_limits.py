@@ -69,3 +69,20 @@ def test_baseline_is_generous_and_candidates_follow_its_measure() -> None:
     assert "timeout:" in reason and "--timeout" in reason
     assert candidate_limits(SandboxLimits(), 400_000, cap=600).wall_seconds == 600
     assert far_above(candidate, 60_000) and not far_above(SandboxLimits(wall_seconds=70), 60_000)
+
+
+def test_endless_loop_is_said_only_far_above_the_baseline() -> None:
+    from runner.results import RunEnd, RunResult
+    from runner.tiered import explain_timeout
+
+    def stopped() -> RunResult:
+        run = RunResult("pytest", "img", RunEnd.TIMEOUT, None, "", "", 1.0, "", "")
+        run.hung_test = "tests/test_a.py::test_loop"  # type: ignore[attr-defined]
+        return run
+
+    far, near = stopped(), stopped()
+    explain_timeout(far, candidate_limits(SandboxLimits(), 1_000, 600), baseline_ms=1_000)
+    assert "test_loop was still running: an endless loop" in far.reason
+    explain_timeout(near, SandboxLimits(wall_seconds=12), baseline_ms=10_000)
+    assert "still running: an endless loop" not in near.reason
+    assert "slower than the baseline" in near.reason

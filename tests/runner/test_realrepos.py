@@ -120,3 +120,15 @@ def test_tiered_drops_a_wrong_candidate_on_its_targets_and_verifies_the_right_on
     right, _ = verdict_for(docker_client, "slow_suite", options)
     assert right.verdict is Verdict.VERIFIED, right.reason
     assert right.patched is not None and len(right.patched.passing_tests()) == 30
+
+
+def test_a_candidate_stopped_at_its_limit_says_which_limit_and_how_to_raise_it(
+    docker_client: docker.DockerClient,
+) -> None:
+    """The baseline takes about a second, so the candidate's limit is about 3 x 1 s + 20 s."""
+    options = Options(env={"SLOW_TEST_SECONDS": "0"})
+    verification, _ = verdict_for(docker_client, "slow_suite", options, "hang.patch")
+    assert verification.verdict is Verdict.TIMEOUT
+    reason = verification.reason
+    assert "s candidate time limit (3 times the baseline's" in reason
+    assert "raise it with `timeout:` in .github/truth.yml or --timeout" in reason
