@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.mutants import generate_corpus  # noqa: E402
-from bot.pipeline import build_deps, run_fix  # noqa: E402
-from bot.pipeline_types import FixRequest, FixStatus  # noqa: E402
+from bot.fix.pipeline import build_deps, run_fix  # noqa: E402
+from bot.fix.types import FixRequest, FixStatus  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 
 EXPECTED = {"green": FixStatus.NOTHING_TO_FIX, "no_fix": FixStatus.NO_FIX}

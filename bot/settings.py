@@ -2,20 +2,81 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from bot.constants import DEFAULT_CANDIDATES
+from bot.errors import ConfigError
 from runner.egress_fence import EgressPolicy
 from runner.limits import SandboxLimits
 
+__all__ = ["ConfigError", "Settings", "load_settings"]
+
 DEFAULT_STATE_DIR = Path.home() / ".truth-engine"
+CREDENTIALS_FILE = "github-app.json"
+# GitHub's manifest conversion keys, and the setting each one becomes (None: kept, not a setting).
+STORED_KEYS = {
+    "id": "github_app_id",
+    "pem": "github_private_key",
+    "webhook_secret": "github_webhook_secret",
+    "client_id": "github_client_id",
+    "client_secret": "github_client_secret",
+    "slug": None,
+    "html_url": None,
+}
 
 
-class ConfigError(ValueError):
-    """A setting is missing or malformed; the message says which and how to fix it."""
+def credentials_path(state_dir: Path) -> Path:
+    """Where the setup page stores the GitHub App registration it received."""
+    return state_dir / CREDENTIALS_FILE
+
+
+def store_credentials(state_dir: Path, conversion: dict[str, Any]) -> Path:
+    """Keep what GitHub returned in a file only this user can read (it holds the private key)."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    path = credentials_path(state_dir)
+    data = {key: conversion.get(key) for key in STORED_KEYS}
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        json.dump(data, handle)
+    os.chmod(path, 0o600)
+    return path
+
+
+def load_stored_credentials(state_dir: Path) -> dict[str, Any]:
+    """Settings values from a stored registration ({} when there is none)."""
+    path = credentials_path(state_dir)
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text())
+    return {
+        setting: data[key]
+        for key, setting in STORED_KEYS.items()
+        if setting is not None and data.get(key) is not None
+    }
+
+
+class StoredCredentials(PydanticBaseSettingsSource):
+    """The setup page's stored registration, below the environment and `.env` in priority.
+
+    Used only while no app id is set higher up, so stored and configured values never mix.
+    """
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # __call__ reads the whole file at once
+
+    def __call__(self) -> dict[str, Any]:
+        state = self.current_state
+        if state.get("github_app_id") is not None:
+            return {}
+        state_dir = Path(state.get("state_dir") or DEFAULT_STATE_DIR).expanduser()
+        return load_stored_credentials(state_dir)
 
 
 class Settings(BaseSettings):
@@ -78,11 +139,23 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     worker_metrics_port: int = Field(default=9101, description="worker /metrics; 0: off")
 
-    candidates: int = 3
+    candidates: int = DEFAULT_CANDIDATES
     daily_verification_quota: int = 200
     max_sessions_per_pr: int = 5
     max_sessions_per_head_sha: int = 2
     trace_retention_days: int = 90
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        stored = StoredCredentials(settings_cls)
+        return (init_settings, env_settings, dotenv_settings, file_secret_settings, stored)
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:
@@ -139,13 +212,6 @@ def load_settings(**overrides: object) -> Settings:
     """Read settings once; the caller passes the object down instead of re-reading."""
     settings = Settings(**overrides)  # type: ignore[arg-type]
     settings.state_dir.mkdir(parents=True, exist_ok=True)
-    if not settings.github_app_configured:
-        # Credentials stored by the setup page's one-click registration (web/setup.py).
-        from web.setup import load_stored_credentials
-
-        stored = load_stored_credentials(settings.state_dir)
-        if stored:
-            settings = Settings(**{**stored, **overrides})
     # A configured app never signs with the public trace secret; its secrets are redacted.
     from bot.secret_settings import secure_process_settings
 

@@ -6,7 +6,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from db.sessions import ConsoleLine, FixSession
+from db.fix_sessions import ConsoleLine, FixSession
 
 CONSOLE_SEQ_ATTEMPTS = 20
 

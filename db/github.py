@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, func
 from sqlmodel import Field, Session, SQLModel, select
 
-from db.sessions import FixSession
+from db.fix_sessions import FixSession
 
 
 class GitHubInstallation(SQLModel, table=True):

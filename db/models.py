@@ -2,10 +2,10 @@
 
 from sqlmodel import SQLModel
 
-# Imported for their tables: github (installations), sessions (fix sessions, cache, console,
-# quota), traces (telemetry traces, ingested chunks, API tokens).
-from db import github, sessions, traces
+# Imported for their tables: github (installations), fix_sessions (fix sessions, cache,
+# console, quota), traces (telemetry traces, ingested chunks, API tokens).
+from db import fix_sessions, github, traces
 
 metadata = SQLModel.metadata
 
-__all__ = ["github", "metadata", "sessions", "traces"]
+__all__ = ["fix_sessions", "github", "metadata", "traces"]

@@ -7,15 +7,13 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from bot.analysis.failures import Failure
-from bot.pipeline_types import CandidateResult
 from db.console import console_lines
-from db.sessions import (
+from db.fix_sessions import (
     OUTPUT_CAP_CHARS,
     CandidateRecord,
     ConsoleLine,
@@ -28,6 +26,48 @@ from db.sessions import (
     utcnow,
 )
 from runner.results import RunResult
+
+
+# What the records need of the bot's values, stated here so the database layer stays below it.
+class FrameLike(Protocol):
+    @property
+    def file(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+
+
+class FailureLike(Protocol):
+    @property
+    def test_id(self) -> str | None: ...
+    @property
+    def exc_type(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def category(self) -> object: ...
+    @property
+    def innermost_repo_frame(self) -> FrameLike | None: ...
+
+
+class CandidateLike(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def engine(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def diff(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def duration_ms(self) -> float: ...
+    @property
+    def changed_lines(self) -> int: ...
+    @property
+    def votes(self) -> int: ...
 
 
 class UnknownSessionError(LookupError):
@@ -126,7 +166,7 @@ def finish_session(
 
 
 def record_failures(
-    session: Session, session_id: str, failures: Iterable[Failure]
+    session: Session, session_id: str, failures: Iterable[FailureLike]
 ) -> list[FailureRecord]:
     records = []
     for failure in failures:
@@ -147,7 +187,7 @@ def record_failures(
 
 
 def record_candidate(
-    session: Session, session_id: str, candidate: CandidateResult
+    session: Session, session_id: str, candidate: CandidateLike
 ) -> CandidateRecord:
     """Insert or update a candidate: the pipeline records it when proposed and when judged."""
     record = session.exec(

@@ -8,7 +8,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from db.sessions import QuotaUsage
+from db.fix_sessions import QuotaUsage
 
 
 def _today() -> date:

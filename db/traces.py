@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Column, ForeignKey, String, Text
 from sqlmodel import Field, SQLModel
 
-from db.sessions import UTCDateTime, utcnow
+from db.fix_sessions import UTCDateTime, utcnow
 
 
 class TraceStatus:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import html
 import json
 import logging
-import os
 import re
 import sys
 from collections.abc import Awaitable, Callable
@@ -33,14 +32,13 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.github.client import github_web_url
-from bot.settings import Settings
+from bot.settings import Settings, store_credentials
 from web import setup_tokens
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Request], Awaitable[Response]]
 
 APP_MANIFEST = Path(__file__).resolve().parent.parent / "app.yml"
-CREDENTIALS_FILE = "github-app.json"
 GITHUB_WEB = "https://github.com"
 
 
@@ -57,39 +55,6 @@ def build_manifest(public_url: str, manifest_path: Path = APP_MANIFEST) -> dict[
     manifest["setup_url"] = f"{base}/sessions"
     manifest["setup_on_update"] = False
     return manifest
-
-
-def credentials_path(state_dir: Path) -> Path:
-    return state_dir / CREDENTIALS_FILE
-
-
-def store_credentials(state_dir: Path, conversion: dict[str, Any]) -> Path:
-    """Keep what GitHub returned in a file only this user can read (it holds the private key)."""
-    path = credentials_path(state_dir)
-    state_dir.mkdir(parents=True, exist_ok=True)
-    wanted = ("id", "slug", "pem", "webhook_secret", "client_id", "client_secret", "html_url")
-    data = {key: conversion.get(key) for key in wanted}
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        json.dump(data, handle)
-    os.chmod(path, 0o600)
-    return path
-
-
-def load_stored_credentials(state_dir: Path) -> dict[str, Any]:
-    """Settings overrides from a stored registration ({} when there is none)."""
-    path = credentials_path(state_dir)
-    if not path.exists():
-        return {}
-    data = json.loads(path.read_text())
-    overrides: dict[str, Any] = {
-        "github_app_id": data.get("id"),
-        "github_private_key": data.get("pem"),
-        "github_webhook_secret": data.get("webhook_secret"),
-        "github_client_id": data.get("client_id"),
-        "github_client_secret": data.get("client_secret"),
-    }
-    return {key: value for key, value in overrides.items() if value is not None}
 
 
 _PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Set up Truth Engine</title>

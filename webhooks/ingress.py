@@ -18,10 +18,11 @@ from redis.exceptions import RedisError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from bot.handlers.router import JobRequest, Router, Skip
+from bot.handlers.router import Router, Skip
 from bot.settings import Settings
+from bot.worker.job import Enqueue
+from bot.worker.queue import DeliveryQueue
 from webhooks.body import GITHUB_MAX_BYTES, LARGE_SLOTS, BodyReader, BodyRefused
-from webhooks.enqueue import DeliveryQueue
 from webhooks.events import payload_problem
 from webhooks.payload import parse_payload
 from webhooks.signature import claimed_digest
@@ -119,7 +120,7 @@ class WebhookIngress:
             return _answer(400, "malformed", message=problem)
 
         results = self.router.dispatch(event, payload, self.settings)
-        jobs = [r for r in results if isinstance(r, JobRequest)]
+        jobs = [r for r in results if isinstance(r, Enqueue)]
         if not jobs:
             reasons = [r.reason for r in results if isinstance(r, Skip)] or [
                 f"no handler for {event}.{payload.get('action')}"
@@ -128,7 +129,7 @@ class WebhookIngress:
             return _answer(202, "ignored", delivery=delivery, reason="; ".join(reasons))
         return await self._enqueue(delivery, event, jobs)
 
-    async def _enqueue(self, delivery: str, event: str, jobs: list[JobRequest]) -> Answer:
+    async def _enqueue(self, delivery: str, event: str, jobs: list[Enqueue[Any]]) -> Answer:
         try:
             outcome = await self.deliveries.submit(delivery, event, jobs)
         except (RedisError, OSError) as exc:

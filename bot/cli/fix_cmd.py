@@ -28,9 +28,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.syntax import Syntax
 
-from bot.github.config import CONFIG_PATH, ConfigInvalid, RepoConfig, parse_config_text
-from bot.pipeline_types import FixOutcome, FixRequest, FixStatus, ProgressEvent
-from bot.settings import ConfigError, load_settings
+from bot.errors import ConfigError, ConfigInvalid
+from bot.fix.events import FixEvent
+from bot.fix.types import FixOutcome, FixRequest, FixStatus
+from bot.github.config import CONFIG_PATH, RepoConfig, parse_config_text
+from bot.settings import load_settings
 
 EXIT_CODES = {FixStatus.VERIFIED: 0, FixStatus.NO_FIX: 1, FixStatus.NOTHING_TO_FIX: 3}
 STAGE_STYLE = {"candidate": "bold", "done": "bold green", "preparing": "dim"}
@@ -113,7 +115,9 @@ class TerminalProgress:
     def __exit__(self, *exc: object) -> None:
         self._status.__exit__(None, None, None)
 
-    def __call__(self, event: ProgressEvent) -> None:
+    def __call__(self, event: FixEvent) -> None:
+        if not event.message:
+            return
         style = STAGE_STYLE.get(event.stage, "")
         if event.stage == "candidate" and "PASSED" in event.message:
             style = "bold green"
@@ -155,7 +159,7 @@ def _print_summary(console: Console, outcome: FixOutcome, root: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
 def fix(path: Path, test_command: str | None, candidates: int | None, as_json: bool) -> None:
     """Find a verified fix for the failing tests of the repository at PATH."""
-    from bot.pipeline import build_deps, repo_root_of, run_fix
+    from bot.fix.pipeline import build_deps, repo_root_of, run_fix
     from runner.errors import RunnerError
 
     err = Console(stderr=True, soft_wrap=True)

@@ -31,7 +31,8 @@ import click
 from rich.console import Console
 
 from bot.cli import EXIT_BAD_INPUT
-from bot.settings import ConfigError, Settings, load_settings
+from bot.errors import ConfigError
+from bot.settings import Settings, load_settings
 from runner.errors import RunnerError
 from runner.results import RunResult, Verification
 

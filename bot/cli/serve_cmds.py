@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
+from bot.errors import ConfigError
 from bot.logs import configure_logging
-from bot.settings import ConfigError, load_settings
+from bot.settings import load_settings
 
 
 @click.command()
@@ -33,7 +34,7 @@ def worker(burst: bool) -> None:
     """Run queued jobs: fixes, commands, installation sync, traces."""
     from arq.worker import run_worker
 
-    from bot.worker import worker_settings
+    from bot.worker.app import worker_settings
 
     settings = load_settings()
     configure_logging(settings.log_format)

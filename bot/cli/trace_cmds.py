@@ -11,7 +11,8 @@ from typing import Any, NoReturn
 
 import click
 
-from bot.settings import ConfigError, load_settings
+from bot.errors import ConfigError
+from bot.settings import load_settings
 
 EXIT_INTACT, EXIT_TAMPERED, EXIT_UNREADABLE = 0, 1, 2
 

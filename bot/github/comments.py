@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.fix.types import FixOutcome, FixStatus
 from bot.github.limits import CHECK_OUTPUT_BYTES, clip
 from bot.github.suggestions import suggestion_fence
-from bot.pipeline_types import FixOutcome, FixStatus
 
 STATUS_MARKER = "<!-- truth-engine:status -->"
 CHECK_TEXT_LIMIT = CHECK_OUTPUT_BYTES  # GitHub refuses longer check-run summaries and texts

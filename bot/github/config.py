@@ -8,15 +8,13 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bot.constants import DEFAULT_CANDIDATES
+from bot.errors import ConfigInvalid
 from runner.discovery.python_version import AVAILABLE as PYTHON_VERSIONS
 
 CONFIG_PATH = ".github/truth.yml"
 SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSW|KEY|CREDENTIAL|AUTH", re.I)
 RESERVED_ENV = frozenset({"PATH", "HOME", "PYTHONPATH", "VIRTUAL_ENV"})
-
-
-class ConfigInvalid(ValueError):
-    """The config file cannot be used; the message says which file, which key, what to do."""
 
 
 class RepoConfig(BaseModel):
@@ -25,7 +23,7 @@ class RepoConfig(BaseModel):
     test_command: str | None = None
     install_command: str | None = None
     auto_fix: bool = True
-    max_candidates: int = Field(default=3, ge=1, le=10)
+    max_candidates: int = Field(default=DEFAULT_CANDIDATES, ge=1, le=10)
     protected_paths: list[str] = Field(default_factory=list)
     allow_dangerous_calls: bool = False
     open_fix_pr: bool = False

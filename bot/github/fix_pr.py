@@ -15,9 +15,9 @@ from typing import Any
 from githubkit import GitHub
 from githubkit.exception import RateLimitExceeded, RequestFailed
 
+from bot.fix.types import FixOutcome
 from bot.github import comments
 from bot.github.client import split_repo
-from bot.pipeline_types import FixOutcome
 from bot.repair.diffs import DiffError, apply_diff_in_memory, touched_paths
 
 log = logging.getLogger(__name__)

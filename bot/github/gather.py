@@ -11,6 +11,8 @@ from typing import Any
 from githubkit import GitHub
 from githubkit.exception import RequestFailed
 
+from bot.constants import CHECK_RUN_NAME
+from bot.errors import UnsafeArchive
 from bot.github import lists
 from bot.github.client import split_repo
 
@@ -19,10 +21,6 @@ log = logging.getLogger(__name__)
 FAILING = {"failure", "timed_out", "startup_failure"}
 MAX_LOG_CHARS = 200_000
 MAX_TARBALL_BYTES = 500 * 1024 * 1024
-
-
-class UnsafeArchive(ValueError):
-    """The tarball holds a path, link or special file that could land outside the checkout."""
 
 
 def _escapes(path: PurePosixPath) -> bool:
@@ -139,7 +137,7 @@ async def failure_logs(
     else:
         for run in await lists.check_runs(gh, repository, head_sha, status="completed"):
             slug = run.app.slug if run.app and isinstance(run.app.slug, str) else None
-            if run.conclusion in FAILING and run.name != "Truth Engine":
+            if run.conclusion in FAILING and run.name != CHECK_RUN_NAME:
                 targets.append((run.id, slug))
     for run_id, app in targets:
         try:

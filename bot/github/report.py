@@ -15,6 +15,8 @@ from typing import Any
 
 from githubkit import GitHub
 
+from bot.constants import CHECK_RUN_NAME
+from bot.fix.types import FixOutcome
 from bot.github import comments, lists
 from bot.github.annotations import annotate
 from bot.github.client import split_repo
@@ -24,7 +26,6 @@ from bot.github.writes import post_review, upsert_comment
 
 log = logging.getLogger(__name__)
 
-CHECK_NAME = "Truth Engine"
 UPDATE_INTERVAL_S = 1.0
 
 
@@ -45,7 +46,7 @@ class LiveCheckRun:
     async def find(self) -> int | None:
         """The id of this job's check run if an earlier attempt created it."""
         existing = await lists.check_runs(
-            self.gh, self.repository, self.head_sha, check_name=CHECK_NAME, filter_="all"
+            self.gh, self.repository, self.head_sha, check_name=CHECK_RUN_NAME, filter_="all"
         )
         for run in existing:
             if run.external_id == self.external_id:
@@ -64,7 +65,7 @@ class LiveCheckRun:
             body["details_url"] = self.details_url
         if self.check_run_id is None:
             new: Any = {
-                "name": CHECK_NAME,
+                "name": CHECK_RUN_NAME,
                 "head_sha": self.head_sha,
                 "external_id": self.external_id,
                 **body,
@@ -139,7 +140,7 @@ async def post_fix(
     number: int,
     head_sha: str,
     diff: str,
-    outcome: Any,
+    outcome: FixOutcome,
     url: str,
     patches: dict[str, str | None],
     fix_pr_from: CheckoutFiles | None = None,

@@ -1,10 +1,4 @@
-"""Every feature's routes combined in one place: grep here for who handles an event."""
+"""Route modules of the smaller features (commands, installations, ping, traces) and the router.
 
-from __future__ import annotations
-
-from bot.handlers import commands, fix_on_failure, installations, ping, trace_on_close
-from bot.handlers.router import Router
-
-ROUTER = Router.combine(
-    m.router for m in (fix_on_failure, commands, installations, ping, trace_on_close)
-)
+The fix feature's routes live in bot/fix/routes.py; bot/routes.py combines them all.
+"""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
+from bot.fix.github_job import FIX_JOB
+from bot.fix.job import FixJob, Trigger
 from bot.handlers.router import (
-    JobRequest,
     Payload,
     Router,
     RouteResult,
@@ -15,7 +15,10 @@ from bot.handlers.router import (
     installation_id_of,
     repository_of,
 )
+from bot.handlers.trace_on_close import TRACE_JOB, TraceJob
 from bot.settings import Settings
+from bot.worker.context import WorkerContext
+from bot.worker.job import Enqueue, Job
 
 router = Router()
 
@@ -42,7 +45,71 @@ def parse_command(body: str) -> Command | None:
     return Command(name=name, argument=(found.group("args") or None))
 
 
-@router.on("issue_comment", "created")
+@dataclass(frozen=True)
+class CommandJob:
+    installation_id: int
+    repository: str
+    pull_number: int
+    comment_id: int
+    author: str
+    command: str
+    argument: str | None = None
+
+    @property
+    def job_id(self) -> str:
+        return f"command:{self.repository}:{self.comment_id}"
+
+
+WRITE_PERMISSIONS = frozenset({"admin", "maintain", "write"})
+
+
+async def run_command(worker: WorkerContext, job: CommandJob) -> str:
+    """Acknowledge with 👀, check the author's write access, then do (or queue) the command."""
+    from bot.github import comments
+    from bot.github.client import split_repo
+
+    gh = worker.github(job.installation_id)
+    owner, name = split_repo(job.repository)
+    await gh.rest.reactions.async_create_for_issue_comment(
+        owner, name, job.comment_id, data={"content": "eyes"}
+    )
+    permission = (
+        await gh.rest.repos.async_get_collaborator_permission_level(owner, name, job.author)
+    ).parsed_data.permission
+    if permission not in WRITE_PERMISSIONS:
+        await gh.rest.issues.async_create_comment(
+            owner, name, job.pull_number, data={"body": comments.refusal(job.author, job.command)}
+        )
+        return f"refused: {job.author} has {permission} access"
+    if job.command == "help" or job.command not in KNOWN_COMMANDS:
+        body = comments.HELP if job.command == "help" else comments.unknown_command(job.command)
+        await gh.rest.issues.async_create_comment(owner, name, job.pull_number, data={"body": body})
+        return f"help ({job.command})"
+    if job.command == "trace":
+        trace = TraceJob(
+            job.installation_id, job.repository, job.pull_number, False, str(job.comment_id)
+        )
+        await worker.queue.follow_up([Enqueue(TRACE_JOB, trace)], delivery=None)
+        return "trace queued"
+    head_sha = (await gh.rest.pulls.async_get(owner, name, job.pull_number)).parsed_data.head.sha
+    fix = FixJob(
+        installation_id=job.installation_id,
+        repository=job.repository,
+        pull_number=job.pull_number,
+        head_sha=head_sha,
+        trigger=Trigger.COMMAND,
+        check_name=f"command:{job.comment_id}",
+        test_selector=job.argument if job.command == "fix" else None,
+        comment_id=job.comment_id,
+    )
+    await worker.queue.follow_up([Enqueue(FIX_JOB, fix)], delivery=None)
+    return f"{job.command} queued at {head_sha[:7]}"
+
+
+COMMAND_JOB = Job(run_command, CommandJob)
+
+
+@router.on("issue_comment", "created", runs=COMMAND_JOB)
 def on_comment_created(payload: Payload, settings: Settings) -> RouteResult:
     comment = payload.get("comment") or {}
     issue = payload.get("issue") or {}
@@ -55,78 +122,25 @@ def on_comment_created(payload: Payload, settings: Settings) -> RouteResult:
         return Skip("no /truth command in the comment")
     installation_id = installation_id_of(payload)
     repository = repository_of(payload)
+    number, comment_id = issue.get("number"), comment.get("id")
+    author = (comment.get("user") or {}).get("login")
     if installation_id is None or repository is None:
         return Skip("no installation or repository in the payload")
-    return JobRequest(
-        function="run_command",
-        job_id=f"command:{repository}:{comment.get('id')}",
-        kwargs={
-            "installation_id": installation_id,
-            "repository": repository,
-            "pull_number": issue.get("number"),
-            "comment_id": comment.get("id"),
-            "author": (comment.get("user") or {}).get("login"),
-            "command": command.name,
-            "argument": command.argument,
-        },
-    )
-
-
-WRITE_PERMISSIONS = frozenset({"admin", "maintain", "write"})
-
-
-async def run_command(
-    ctx: dict[str, Any],
-    *,
-    installation_id: int,
-    repository: str,
-    pull_number: int,
-    comment_id: int,
-    author: str,
-    command: str,
-    argument: str | None = None,
-    delivery: str | None = None,
-) -> str:
-    """Acknowledge with 👀, check the author's write access, then do (or queue) the command."""
-    from bot.github import comments
-    from bot.github.client import split_repo
-
-    gh = ctx["github"](installation_id)
-    owner, name = split_repo(repository)
-    await gh.rest.reactions.async_create_for_issue_comment(
-        owner, name, comment_id, data={"content": "eyes"}
-    )
-    permission = (
-        await gh.rest.repos.async_get_collaborator_permission_level(owner, name, author)
-    ).parsed_data.permission
-    if permission not in WRITE_PERMISSIONS:
-        await gh.rest.issues.async_create_comment(
-            owner, name, pull_number, data={"body": comments.refusal(author, command)}
-        )
-        return f"refused: {author} has {permission} access"
-    if command == "help" or command not in KNOWN_COMMANDS:
-        body = comments.HELP if command == "help" else comments.unknown_command(command)
-        await gh.rest.issues.async_create_comment(owner, name, pull_number, data={"body": body})
-        return f"help ({command})"
-    if command == "trace":
-        await ctx["redis"].enqueue_job(
-            "build_trace",
-            _job_id=f"trace:{repository}:{pull_number}:{comment_id}",
+    if not (isinstance(number, int) and isinstance(comment_id, int) and isinstance(author, str)):
+        return Skip("the comment has no PR number, comment id or author")
+    return Enqueue(
+        COMMAND_JOB,
+        CommandJob(
             installation_id=installation_id,
             repository=repository,
-            pull_number=pull_number,
-        )
-        return "trace queued"
-    head_sha = (await gh.rest.pulls.async_get(owner, name, pull_number)).parsed_data.head.sha
-    await ctx["redis"].enqueue_job(
-        "fix_failure",
-        _job_id=f"fixcmd:{repository}:{comment_id}",
-        installation_id=installation_id,
-        repository=repository,
-        pull_number=pull_number,
-        head_sha=head_sha,
-        check_name=f"command:{comment_id}",
-        trigger="command",
-        test_selector=argument if command == "fix" else None,
+            pull_number=number,
+            comment_id=comment_id,
+            author=author,
+            command=command.name,
+            argument=command.argument,
+        ),
     )
-    return f"{command} queued at {head_sha[:7]}"
+
+
+# Follow-ups a command queues; the fix and trace routes register them too.
+router.also_runs(FIX_JOB, TRACE_JOB)

@@ -20,7 +20,7 @@ from bot.repair.base import CandidatePatch, RepairContext
 from bot.repair.diffs import DiffError, apply_diff_in_memory, parse_diff
 from bot.repair.sanitize import check_patch
 from db.engine import session_scope
-from db.sessions import FixCacheEntry, utcnow
+from db.fix_sessions import FixCacheEntry, utcnow
 from runner.policy import RULES_VERSION
 
 RULES_PREFIX = f"r{RULES_VERSION}:"

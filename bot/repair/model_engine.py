@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Callable, Iterator
@@ -9,10 +10,13 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from bot.metrics import worker_metrics
 from bot.repair.base import CandidatePatch, RepairContext
+from bot.repair.conversation import Conversation, ConversationBudget, feedback_message, judged
 from bot.repair.model_output import InvalidModelOutput, extract_json_object, fixes_from_answer
 from bot.repair.prompts import PROMPT_VERSION, Message, build_repair_messages
-from bot.usage import Usage
+from bot.repair.usage import Usage
+from runner.redact import redact, register_secrets
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -67,6 +71,7 @@ class ModelEngine:
         api_base: str | None = None,
         api_key: str | None = None,
         temperature: float = 0.2,
+        budget: ConversationBudget | None = None,
     ) -> None:
         self.model = model
         self.fallback_model = fallback_model
@@ -74,7 +79,10 @@ class ModelEngine:
         self.usage = usage if usage is not None else Usage()
         self.api_base = api_base
         self._api_key = api_key
+        register_secrets([api_key])  # masked wherever redaction runs in this process
         self.temperature = temperature
+        self.budget = budget or ConversationBudget()
+        self._conversation: Conversation | None = None  # one engine per session
 
     def __repr__(self) -> str:  # never show the key
         return f"ModelEngine(model={self.model!r}, fallback_model={self.fallback_model!r})"
@@ -84,6 +92,7 @@ class ModelEngine:
         return [m for m in (self.model, self.fallback_model) if m]
 
     def propose(self, ctx: RepairContext, limit: int) -> Iterator[CandidatePatch]:
+        """The first round: ask once and yield the fixes (the conversation starts here)."""
         if limit <= 0:
             return
         messages = build_repair_messages(
@@ -95,21 +104,60 @@ class ModelEngine:
             test_command=ctx.test_command,
             limit=limit,
         )
+        self._conversation = Conversation(messages)
+        yield from self._round(ctx, limit)
+
+    def follow_up(self, ctx: RepairContext, limit: int) -> list[CandidatePatch]:
+        """The next round, once the pipeline has judged every fix of the last one (in
+        `ctx.feedback`) and none was verified: the model is told what the tests said and asked
+        again, within the conversation budget. [] when there is nothing (more) to ask."""
+        conversation = self._conversation
+        if conversation is None or limit <= 0 or not conversation.last_diffs:
+            return []
+        results = judged(ctx, conversation.last_diffs)
+        stop = self.budget.allows_another_round(conversation.rounds, self.usage)
+        if len(results) < len(conversation.last_diffs) or stop:
+            if stop:
+                log.info("model conversation ends: %s", stop)
+            return []
+        if any(r.status == "verified" for r in results):
+            return []
+        conversation.messages += [
+            {"role": "assistant", "content": conversation.last_answer[:8000]},
+            feedback_message(results),
+        ]
+        return list(self._round(ctx, limit))
+
+    def _round(self, ctx: RepairContext, limit: int) -> Iterator[CandidatePatch]:
+        conversation = self._conversation
+        assert conversation is not None
+        conversation.last_diffs = []
 
         def parse(answer: dict[str, Any]) -> Any:
-            return fixes_from_answer(answer, _reader(ctx), ctx.protected_paths, limit)
+            fixes = fixes_from_answer(answer, _reader(ctx), ctx.protected_paths, limit)
+            conversation.last_answer = json.dumps(answer)
+            return fixes
 
         try:
-            result = self.ask_json(messages, parse)
+            result = self.ask_json(conversation.messages, parse)
         except ModelUnavailable as exc:
             log.warning("model engine gave no candidates: %s", exc)
             return
+        conversation.rounds += 1
         for fix in result.value:
+            if fix.diff in conversation.proposed:
+                continue  # a fix the model repeats was judged already
+            conversation.proposed.add(fix.diff)
+            conversation.last_diffs.append(fix.diff)
             yield CandidatePatch(
                 engine=self.name,
                 diff=fix.diff,
                 description=fix.description,
-                meta={"model": result.model, "prompt_version": PROMPT_VERSION},
+                meta={
+                    "model": result.model,
+                    "prompt_version": PROMPT_VERSION,
+                    "round": conversation.rounds,
+                },
             )
 
     def ask_json(
@@ -184,9 +232,10 @@ class ModelEngine:
         except Exception:  # unknown prices (self-hosted models) cost nothing we can know
             cost = 0.0
         self.usage.record(model, tokens_in, tokens_out, cost)
+        worker_metrics().model_usage(model, tokens_in, tokens_out, cost)
 
     def _redact(self, text: str) -> str:
-        return text.replace(self._api_key, "***") if self._api_key else text
+        return redact(text)
 
 
 def _supports_json_mode(litellm: Any, model: str) -> bool:

@@ -28,7 +28,7 @@ from bot.traces.schema import Session as TraceSession
 from bot.traces.service import judge_and_seal
 from bot.traces.validate import Validator
 from db.engine import session_scope
-from db.sessions import utcnow
+from db.fix_sessions import utcnow
 from db.traces import TraceChunkRow, TraceEventRow, TraceRecord, TraceStatus
 from runner.redact import redact_tree
 

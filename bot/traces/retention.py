@@ -41,7 +41,7 @@ def purge_expired(
 
 async def purge_job(ctx: dict[str, Any]) -> int:
     """For the worker's cron list: purge with the worker's engine and settings, off the loop."""
-    settings = ctx["settings"]
+    worker = ctx["worker"]
     return await asyncio.to_thread(
-        purge_expired, ctx["db"], datetime.now(UTC), settings.trace_retention_days
+        purge_expired, worker.db, datetime.now(UTC), worker.settings.trace_retention_days
     )

@@ -11,7 +11,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from bot.settings import ConfigError, Settings
+from bot.errors import ConfigError
+from bot.settings import Settings
 
 KEY_FILE_NAME = "trace-signing-key.pem"
 

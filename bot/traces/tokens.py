@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from db.engine import session_scope
-from db.sessions import utcnow
+from db.fix_sessions import utcnow
 from db.traces import ApiToken
 
 TOKEN_PREFIX = "tet_"

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.analysis.failures import Category, Failure, Frame
-from bot.pipeline_types import CandidateResult
+from bot.fix.types import CandidateResult
 from db import queries
 from db.engine import session_scope
-from db.sessions import OUTPUT_CAP_CHARS, FixSession, SessionStatus
+from db.fix_sessions import OUTPUT_CAP_CHARS, FixSession, SessionStatus
 from runner.results import RunEnd, RunResult
 from runner.results import TestOutcome as Outcome
 from runner.results import TestStatus as OutcomeStatus

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from bot.cli import cli
 from db.engine import make_engine
-from db.sessions import CandidateRecord, ConsoleLine, FixSession
+from db.fix_sessions import CandidateRecord, ConsoleLine, FixSession
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 FIXABLE = ["off_by_one", "wrong_operator", "missing_import", "typo_attribute", "missing_none_check"]

@@ -19,10 +19,10 @@ import redis
 import yaml
 from pydantic import SecretStr
 
-from bot.settings import Settings, load_settings
+from bot.settings import Settings, credentials_path, load_settings
 from tests.fixtures.github import FakeGitHub
 from web.app import create_app
-from web.setup import APP_MANIFEST, credentials_path
+from web.setup import APP_MANIFEST
 
 PUBLIC_URL = "https://truth.example.test"
 

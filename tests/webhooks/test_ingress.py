@@ -285,7 +285,7 @@ async def test_any_malformed_signature_header_is_401(
 
 
 def test_every_routed_event_and_action_has_an_edge_model() -> None:
-    from bot.handlers import ROUTER
+    from bot.routes import ROUTER
     from webhooks.events import MODELS
 
     assert set(ROUTER.routes) <= set(MODELS), set(ROUTER.routes) - set(MODELS)

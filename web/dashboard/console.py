@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from db.console import console_lines
 from db.engine import session_scope
-from db.sessions import ConsoleLine, FixSession, SessionStatus
+from db.fix_sessions import ConsoleLine, FixSession, SessionStatus
 
 POLL_SECONDS = 0.5
 MAX_SEQ_DIGITS = 18  # below PostgreSQL's BIGINT limit

@@ -10,9 +10,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from db.engine import session_scope
+from db.fix_sessions import FixSession, QuotaUsage
 from db.queries import SessionDetail, get_session_detail, list_sessions
 from db.quota import verifications_today
-from db.sessions import FixSession, QuotaUsage
 from web.auth import Viewer
 from web.dashboard.filters import Filters
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlencode
 
-from db.sessions import SessionStatus
+from db.fix_sessions import SessionStatus
 from web import params as checks
 
 DEFAULT_PER_PAGE = 25

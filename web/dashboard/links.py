@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from db.sessions import FixSession
+from db.fix_sessions import FixSession
 from web.dashboard.diffview import first_change
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from starlette.responses import Response
 
+from db.fix_sessions import ProofRecord
 from db.queries import SessionDetail
-from db.sessions import ProofRecord
 from runner.proof import proof_text
 
 BASELINE = "baseline"  # the name in URLs for a proof recorded without a candidate

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from db.engine import session_scope
-from db.sessions import FixCacheEntry, FixSession
+from db.fix_sessions import FixCacheEntry, FixSession
 from web.auth import Viewer
 
 MAX_ENTRIES = 500

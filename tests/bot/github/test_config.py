@@ -2,7 +2,8 @@
 
 import pytest
 
-from bot.github.config import ConfigInvalid, RepoConfig, merge_config
+from bot.errors import ConfigInvalid
+from bot.github.config import RepoConfig, merge_config
 
 
 def test_no_files_means_defaults() -> None:

@@ -10,6 +10,7 @@ import pytest
 from githubkit import GitHub
 from githubkit.exception import RequestError
 
+from bot.fix.types import CandidateResult, FixOutcome, FixStatus
 from bot.github import comments
 from bot.github.fix_pr import (
     EXECUTABLE_MODE,
@@ -22,7 +23,6 @@ from bot.github.fix_pr import (
 )
 from bot.github.gather import extract_tarball
 from bot.github.report import Posted, describe_posted, post_fix
-from bot.pipeline_types import CandidateResult, FixOutcome, FixStatus
 from bot.repair.diffs import make_diff
 from runner.results import RunEnd, RunResult, Verdict, Verification
 from tests.fixtures.github import FakeGitHub

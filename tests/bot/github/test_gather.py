@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
+from bot.errors import UnsafeArchive
 from bot.github.client import installation_client
-from bot.github.gather import UnsafeArchive, extract_tarball, failure_logs, pull_patches
+from bot.github.gather import extract_tarball, failure_logs, pull_patches
 from bot.settings import Settings
 from tests.fixtures.github import FakeGitHub, make_tarball
 

@@ -13,7 +13,7 @@ from bot.settings import Settings
 from bot.traces.github_source import CHECK_RUN_NAME
 from bot.traces.integrity import verify_document
 from bot.traces.signing import load_or_create_signing_key
-from bot.worker import worker_settings
+from bot.worker.app import worker_settings
 from db.engine import make_engine
 from db.traces import TraceRecord
 from tests.bot.traces.history import FIXED, MORE_TESTS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -55,7 +56,8 @@ async def test_purge_job_uses_the_workers_engine_and_retention_setting(db_engine
 
     _trace(db_engine, "month-old", datetime.now(UTC) - timedelta(days=31))
     _trace(db_engine, "fresh", datetime.now(UTC))
-    ctx = {"db": db_engine, "settings": Settings(trace_retention_days=30)}  # type: ignore[call-arg]
+    worker = SimpleNamespace(db=db_engine, settings=Settings(trace_retention_days=30))  # type: ignore[call-arg]
+    ctx = {"worker": worker}
     assert await purge_job(ctx) == 1
     with Session(db_engine) as session:
         assert session.exec(select(TraceRecord.id)).all() == ["fresh"]

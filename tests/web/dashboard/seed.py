@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from bot.analysis.failures import Failure
-from bot.pipeline_types import CandidateResult
+from bot.fix.types import CandidateResult
 from bot.repair.diffs import make_diff
 from db import queries
 from db.console import add_console_line
 from db.engine import session_scope
-from db.sessions import SessionSource, SessionStatus
+from db.fix_sessions import SessionSource, SessionStatus
 from runner.proof import proof_record
 from runner.results import RunEnd, RunResult, TestOutcome, TestStatus, Verdict, Verification
 

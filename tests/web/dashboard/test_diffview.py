@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.repair.diffs import DiffError, make_diff
-from db.sessions import FixSession
+from db.fix_sessions import FixSession
 from web.dashboard.diffview import Cell, first_change, side_by_side
 from web.dashboard.links import vscode_link
 

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from bot.repair.fix_cache import remember_fix
 from bot.settings import Settings
 from db.engine import session_scope
-from db.sessions import FixSession
+from db.fix_sessions import FixSession
 from tests.fixtures.github import FakeGitHub
 from tests.web.dashboard.app import INSTALLATION_A, INSTALLATION_B, log_in, serve
 from tests.web.dashboard.seed import LOSER_DIFF, WINNER_DIFF, seed_session

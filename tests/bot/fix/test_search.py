@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from bot.analysis.failures import Category
-from bot.pipeline_types import CandidateResult
+from bot.fix.search import CandidateStream, pick_winner
+from bot.fix.types import CandidateResult
 from bot.repair.base import CandidatePatch, RepairContext
 from bot.repair.diffs import make_diff
-from bot.search import CandidateStream, pick_winner
 
 ORIGINAL = "def add(a, b):\n    return a - b\n"
 

@@ -10,10 +10,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
-from bot.pipeline_types import CandidateResult
+from bot.fix.types import CandidateResult
 from bot.repair.base import CandidatePatch, RepairContext, RepairEngine
 from bot.repair.diffs import changed_lines
 from bot.repair.sanitize import check_patch
+from runner.results import Verification
 
 
 @dataclass
@@ -111,3 +112,42 @@ def pick_winner(results: Sequence[CandidateResult]) -> CandidateResult | None:
     if not verified:
         return None
     return min(verified, key=lambda r: (r.changed_lines, r.duration_ms, -r.votes))
+
+
+def candidate_result(
+    candidate: ScreenedCandidate, verification: Verification | None
+) -> CandidateResult:
+    patch = candidate.patch
+    if verification is None:
+        return CandidateResult(
+            id=candidate.id,
+            engine="+".join(candidate.engines),
+            description=patch.description,
+            diff=patch.diff,
+            status="rejected",
+            reason=candidate.rejected_reason,
+            duration_ms=0.0,
+            changed_lines=candidate.changed_lines,
+            votes=candidate.votes,
+        )
+    duration = verification.patched.duration_ms if verification.patched else 0.0
+    return CandidateResult(
+        id=candidate.id,
+        engine="+".join(candidate.engines),
+        description=patch.description,
+        diff=patch.diff,
+        status=verification.verdict.value,
+        reason=verification.reason,
+        duration_ms=duration,
+        changed_lines=candidate.changed_lines,
+        votes=candidate.votes,
+        verification=verification,
+    )
+
+
+def describe(result: CandidateResult) -> str:
+    n = result.id.removeprefix("c")
+    if result.status == "verified":
+        return f"Candidate {n}: PASSED ({result.duration_ms:.0f} ms) [{result.engine}]"
+    reason = result.reason if len(result.reason) <= 90 else result.reason[:87] + "…"
+    return f"Candidate {n}: {result.status.upper()} ({reason}) [{result.engine}]"

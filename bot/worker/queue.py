@@ -1,4 +1,7 @@
-"""One Redis round trip per delivery: a Lua script marks it seen and enqueues its arq jobs.
+"""The one enqueue path: a Lua script marks a delivery seen and enqueues its arq jobs.
+
+The webhook ingress calls it once per delivery (one Redis round trip); jobs that queue
+follow-up jobs (a `/truth fix` command) call it with no delivery to mark.
 
 The script does what `ArqRedis.enqueue_job` does (skip a job whose job or result key exists,
 PSETEX the job with arq's expiry, ZADD it to the queue scored by its enqueue time) plus the
@@ -16,18 +19,20 @@ from arq.constants import job_key_prefix, result_key_prefix
 from arq.jobs import Serializer, serialize_job
 from arq.utils import timestamp_ms
 
-from bot.handlers.router import JobRequest
-from webhooks.batching import ScriptBatcher
+from bot.worker.batching import ScriptBatcher
+from bot.worker.job import Enqueue
 
 DELIVERY_TTL_SECONDS = 7 * 24 * 3600  # GitHub lets users redeliver for a few days
 DELIVERY_KEY = "truth:delivery:{}"
 DUPLICATE_DELIVERY = -1
 
 # KEYS: delivery mark, queue, then per job its arq job key and result key.
-# ARGV: event, mark TTL (s), enqueue time (ms), then per job: job id, expiry (ms), job bytes.
+# ARGV: event, mark TTL (s; 0: nothing to mark), enqueue time (ms), then per job: job id,
+# expiry (ms), job bytes.
 # Returns -1 for a seen delivery, else one flag per job: 1 queued, 0 already queued or done.
 ENQUEUE_SCRIPT = """
-if redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
+local mark = ARGV[2] ~= '0'
+if mark and redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
 local queue_type = redis.call('TYPE', KEYS[2]).ok
 if queue_type ~= 'zset' and queue_type ~= 'none' then
   -- Refuse before any write: Redis does not roll back a script that fails half-way.
@@ -44,7 +49,7 @@ for i = 0, (#KEYS - 2) / 2 - 1 do
     flags[i + 1] = 0
   end
 end
-redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+if mark then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end
 return flags
 """
 
@@ -58,23 +63,24 @@ class Outcome:
     duplicates: tuple[str, ...] = ()
 
 
-def job_id_of(job: JobRequest, delivery: str) -> str:
+def job_id_of(job: Enqueue[Any], delivery: str) -> str:
     return job.job_id or f"delivery:{delivery}"
 
 
 def script_call(
     delivery: str,
     event: str,
-    jobs: list[JobRequest],
+    jobs: list[Enqueue[Any]],
     *,
     queue_name: str,
     now_ms: int,
     expires_ms: int,
     serializer: Serializer | None,
+    mark: bool = True,
 ) -> tuple[list[str], list[Any]]:
     """The script's KEYS and ARGV for one delivery; pure, `now_ms` is arq's enqueue time."""
     keys = [DELIVERY_KEY.format(delivery), queue_name]
-    args: list[Any] = [event, DELIVERY_TTL_SECONDS, now_ms]
+    args: list[Any] = [event, DELIVERY_TTL_SECONDS if mark else 0, now_ms]
     for job in jobs:
         job_id = job_id_of(job, delivery)
         kwargs = {"delivery": delivery, **job.kwargs}
@@ -84,7 +90,7 @@ def script_call(
     return keys, args
 
 
-def read_reply(reply: Any, delivery: str, jobs: list[JobRequest]) -> Outcome:
+def read_reply(reply: Any, delivery: str, jobs: list[Enqueue[Any]]) -> Outcome:
     """Turn the script's reply into an Outcome; pure."""
     if reply == DUPLICATE_DELIVERY:
         return Outcome(duplicate_delivery=True)
@@ -103,7 +109,9 @@ class DeliveryQueue:
         self.redis = redis
         self.script = ScriptBatcher(redis, ENQUEUE_SCRIPT)
 
-    async def submit(self, delivery: str, event: str, jobs: list[JobRequest]) -> Outcome:
+    async def submit(
+        self, delivery: str, event: str, jobs: list[Enqueue[Any]], *, mark: bool = True
+    ) -> Outcome:
         keys, args = script_call(
             delivery,
             event,
@@ -112,6 +120,11 @@ class DeliveryQueue:
             now_ms=timestamp_ms(),
             expires_ms=self.redis.expires_extra_ms,
             serializer=self.redis.job_serializer,
+            mark=mark,
         )
         reply = await self.script(keys, args)
         return read_reply(reply, delivery, jobs)
+
+    async def follow_up(self, jobs: list[Enqueue[Any]], *, delivery: str | None) -> Outcome:
+        """Jobs a job queues (a command's fix): the same script and job bytes, no mark."""
+        return await self.submit(delivery or "none", "follow-up", jobs, mark=False)

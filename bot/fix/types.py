@@ -1,13 +1,13 @@
-"""Inputs, progress events and outcome of one fix session, for the CLI and the worker."""
+"""What a fix session is asked to do, where the request came from, and what it ended with."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from bot.constants import DEFAULT_CANDIDATES
 from runner.results import RunResult, Verification
 
 
@@ -17,35 +17,33 @@ class FixStatus(StrEnum):
     NOTHING_TO_FIX = "nothing_to_fix"
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a GitHub session came from; a local `truth fix` has none."""
+
+    repository: str  # owner/name
+    head_sha: str
+    pull_number: int
+    installation_id: int
+
+
 @dataclass
 class FixRequest:
-    """One fix session's input. `failure_log` is CI's log text; None means run the tests to see."""
+    """What to fix and how. `failure_log` is CI's log text; None means run the tests to see."""
 
     repo_root: Path
     test_command: str | None = None
-    candidates: int = 3
+    candidates: int = DEFAULT_CANDIDATES
     failure_log: str | None = None
     test_selector: str | None = None
     install_command: str | None = None
     protected_paths: list[str] = field(default_factory=list)
     allow_dangerous_calls: bool = False
-    repository: str | None = None  # "owner/name" when it came from GitHub
-    head_sha: str | None = None
-    pull_number: int | None = None
-    installation_id: int | None = None
+    origin: Origin | None = None
 
-
-@dataclass(frozen=True)
-class ProgressEvent:
-    """A line for the live console: the terminal, the check run, the dashboard."""
-
-    stage: str  # analyzing | reproducing | generating | candidate | deciding | done
-    message: str
-    candidate_id: str | None = None
-    data: dict[str, Any] = field(default_factory=dict)
-
-
-ProgressSink = Callable[[ProgressEvent], None]
+    @property
+    def repository(self) -> str | None:
+        return self.origin.repository if self.origin else None
 
 
 @dataclass

@@ -8,8 +8,8 @@ from bot.repair.base import RepairEngine
 from bot.repair.fix_cache import FixCacheEngine
 from bot.repair.model_engine import build_model_engine
 from bot.repair.rules.engine import RuleEngine
+from bot.repair.usage import Usage
 from bot.settings import Settings
-from bot.usage import Usage
 
 
 def build_engines(

@@ -7,15 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.pipeline import build_deps, run_fix
-from bot.pipeline_types import FixRequest, FixStatus, ProgressEvent
+from bot.fix.events import FixEvent
+from bot.fix.pipeline import build_deps, run_fix
+from bot.fix.types import FixRequest, FixStatus
 from bot.repair.base import CandidatePatch, RepairContext
 from bot.repair.diffs import make_diff
 from bot.settings import load_settings
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "off_by_one"
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "off_by_one"
 SOURCE = "series/differences.py"
 ORIGINAL = (EXAMPLE / SOURCE).read_text()
 RIGHT = ORIGINAL.replace("range(len(values))", "range(len(values) - 1)")
@@ -55,7 +56,7 @@ def deps(tmp_path: Path, sandbox_image: str):
 
 def test_only_the_candidate_without_regressions_or_dangerous_calls_wins(deps) -> None:
     deps.engines = [FixedEngine(DANGEROUS, REGRESSING, RIGHT)]
-    events: list[ProgressEvent] = []
+    events: list[FixEvent] = []
 
     outcome = run_fix(FixRequest(repo_root=EXAMPLE, candidates=3), deps, events.append)
 

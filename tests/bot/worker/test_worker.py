@@ -10,8 +10,8 @@ from arq.connections import ArqRedis, RedisSettings, create_pool
 from arq.worker import Worker
 
 from bot.settings import Settings
-from bot.worker import worker_settings
-from tests.fixtures.fake_github import FakeGitHub
+from bot.worker.app import worker_settings
+from tests.fixtures.github import FakeGitHub
 
 pytestmark = pytest.mark.services
 

@@ -1,6 +1,8 @@
-"""The fix pipeline: reproduce, generate candidates, verify them in sandboxes, decide, record.
+"""The fix pipeline: reproduce, generate candidates, verify them in sandboxes, decide.
 
-Shared by `truth fix` and the GitHub worker; both hand it a FixRequest and a progress sink.
+Shared by `truth fix` and the GitHub worker; both hand it a FixRequest and their listeners.
+It writes nothing itself but proofs: every step is an event (bot/fix/events.py), and the
+session record, the terminal and the check run are listeners.
 """
 
 from __future__ import annotations
@@ -13,30 +15,31 @@ from bot.analysis.failures import Category, Failure
 from bot.analysis.libraries import detect_libraries
 from bot.analysis.logs import parse_failures
 from bot.analysis.signature import signature
-from bot.pipeline_session import PipelineDeps, SessionRun, candidate_result, describe
-from bot.pipeline_types import (
-    CandidateResult,
-    FixOutcome,
-    FixRequest,
-    FixStatus,
-    ProgressEvent,
-    ProgressSink,
+from bot.constants import DEFAULT_TEST_COMMAND, MAX_CANDIDATES, SEARCH_TIME_BUDGET_S
+from bot.fix.events import (
+    Broadcast,
+    Classified,
+    Crashed,
+    FixEvent,
+    Listener,
+    Reproduced,
+    RunFinished,
+    SessionStarted,
 )
+from bot.fix.recorder import SessionRecorder
+from bot.fix.reproduce import model_engine_of, reproduce_from_log
+from bot.fix.run import FixRun, PipelineDeps
+from bot.fix.search import CandidateStream, ScreenedCandidate, candidate_result, pick_winner
+from bot.fix.types import CandidateResult, FixOutcome, FixRequest, FixStatus
 from bot.repair.base import RepairContext
 from bot.repair.fix_cache import remember_fix
 from bot.repair.model_categorizer import refine_category
-from bot.reproduce import model_engine_of, reproduce_from_log
-from bot.search import CandidateStream, ScreenedCandidate, pick_winner
 from bot.settings import Settings
 from runner.deps import dependency_spec
 from runner.results import RunResult, Verification
 from runner.sandbox import Sandbox
 from runner.snapshot import RepoSnapshot
 from runner.verify import verify_many
-
-DEFAULT_TEST_COMMAND = "python -m pytest -q"
-MAX_CANDIDATES = 40
-SEARCH_TIME_BUDGET_S = 300.0
 
 
 def test_command_for(request: FixRequest) -> str:
@@ -55,7 +58,7 @@ def ci_failing_tests(request: FixRequest) -> list[str]:
 
 
 def _reproduce_unnamed_failure(
-    run: SessionRun, snapshot: RepoSnapshot, sandbox: Sandbox, command: str
+    run: FixRun, snapshot: RepoSnapshot, sandbox: Sandbox, command: str
 ) -> tuple[str, RunResult] | None:
     """CI failed but named no test and the suite passes here: ask the model for a test."""
     model = model_engine_of(run.engines)
@@ -97,20 +100,23 @@ def _failures_from(baseline: RunResult, request: FixRequest) -> list[Failure]:
     return failures
 
 
-def run_fix(request: FixRequest, deps: PipelineDeps, progress: ProgressSink) -> FixOutcome:
-    """Run one whole fix session and return its outcome; every step is reported to `progress`."""
-    run = SessionRun(request, deps, progress)
+def run_fix(request: FixRequest, deps: PipelineDeps, *listeners: Listener) -> FixOutcome:
+    """Run one whole fix session and return its outcome; every step is an event to `listeners`.
+
+    The session's database record is always one of the listeners.
+    """
+    run = FixRun(request, deps, Broadcast([SessionRecorder(deps.db), *listeners]))
     command = test_command_for(request)
-    run.recorder.start(request, command)
+    run.emit(SessionStarted(run.session_id, "analyzing", request=request, test_command=command))
     try:
         return _steps(run, command)
     except Exception as exc:
         # The session must not stay "running" forever on the dashboard.
-        run.recorder.fail(f"{type(exc).__name__}: {exc}", run.usage)
+        run.emit(Crashed(run.session_id, "error", f"{type(exc).__name__}: {exc}", usage=run.usage))
         raise
 
 
-def _steps(run: SessionRun, command: str) -> FixOutcome:
+def _steps(run: FixRun, command: str) -> FixOutcome:
     request, deps = run.request, run.deps
     run.say("analyzing", "Analyzing failure…")
     libraries = detect_libraries(request.repo_root)
@@ -129,13 +135,17 @@ def _steps(run: SessionRun, command: str) -> FixOutcome:
 
     run.say("reproducing", "Reproducing in sandbox…")
     baseline = sandbox.run(snapshot, command)
-    run.recorder.run(None, baseline)
+    run.emit(RunFinished(run.session_id, "reproducing", result=baseline))
     base_patch = ""
     if baseline.passed and request.failure_log and not ci_failing_tests(request):
         reproduced = _reproduce_unnamed_failure(run, snapshot, sandbox, command)
         if reproduced is not None:
             base_patch, baseline = reproduced
-            run.recorder.run("reproduction", baseline)
+            run.emit(
+                RunFinished(
+                    run.session_id, "reproducing", candidate_id="reproduction", result=baseline
+                )
+            )
     if baseline.passed:
         why = "The tests pass in a clean sandbox, so there is nothing to fix" + (
             " (the CI failure looks flaky or infrastructure-related)."
@@ -145,8 +155,8 @@ def _steps(run: SessionRun, command: str) -> FixOutcome:
         return run.outcome(FixStatus.NOTHING_TO_FIX, why, baseline, [], [], libraries)
 
     failures = _failures_from(baseline, request)
-    run.recorder.failures(failures)
     failing = baseline.failing_tests()
+    run.emit(Reproduced(run.session_id, "analyzing", failures=failures, failing_tests=failing))
     ci_named = ci_failing_tests(request)
     if ci_named and baseline.tests and not set(ci_named) & set(failing):
         return run.outcome(
@@ -184,7 +194,16 @@ def _steps(run: SessionRun, command: str) -> FixOutcome:
         protected_paths=request.protected_paths,
         baseline_output=baseline.stdout[-20_000:],
     )
-    run.recorder.classify(ctx, first)
+    run.emit(
+        Classified(
+            run.session_id,
+            "analyzing",
+            error_type=first.exc_type if first else None,
+            category=ctx.category.value,
+            signature=ctx.signature,
+            libraries=ctx.libraries,
+        )
+    )
 
     results = _search(run, ctx, snapshot, sandbox, baseline, command, base_patch)
     winner = pick_winner(results)
@@ -207,7 +226,7 @@ def _steps(run: SessionRun, command: str) -> FixOutcome:
 
 
 def _search(
-    run: SessionRun,
+    run: FixRun,
     ctx: RepairContext,
     snapshot: RepoSnapshot,
     sandbox: Sandbox,
@@ -237,40 +256,41 @@ def _search(
         runnable = [c for c in batch if not c.rejected_reason]
         for candidate in batch:
             if candidate.rejected_reason:
-                run.say(
-                    "candidate",
-                    f"Candidate {candidate.id[1:]}: REJECTED ({candidate.rejected_reason})",
-                    candidate_id=candidate.id,
-                )
+                run.judged(candidate_result(candidate, None), None, candidate.patch.diff)
         checked = verify_many(
             sandbox,
             snapshot,
-            # A reproduction test written from the log is part of every candidate's tree.
-            [base_patch + c.patch.diff for c in runnable],
+            [c.patch.diff for c in runnable],
             command,
             baseline=baseline,
             target_tests=ctx.failing_tests or None,
             parallelism=settings.sandbox_parallelism or None,
+            allow_dangerous=request.allow_dangerous_calls,
+            # A reproduction test written from the log is part of every candidate's tree.
+            base_patch=base_patch,
         )
         for candidate, verification in zip(runnable, checked, strict=True):
             verifications[candidate.id] = verification
             if verification.patched is not None:
-                run.recorder.run(candidate.id, verification.patched)
-            run.prove(candidate.id, verification, base_patch + candidate.patch.diff)
+                run.emit(
+                    RunFinished(
+                        run.session_id,
+                        "candidate",
+                        candidate_id=candidate.id,
+                        result=verification.patched,
+                    )
+                )
             result = candidate_result(candidate, verification)
-            # Stored as judged, so the dashboard's candidate table fills in while the session runs.
-            run.recorder.candidates([result])
-            run.say("candidate", describe(result), candidate_id=candidate.id, status=result.status)
+            # Judged one by one, so the dashboard's candidate table fills in while it runs.
+            run.judged(result, verification, base_patch + candidate.patch.diff)
         if any(v.verified for v in verifications.values()):
             break
     for error in stream.engine_errors:
         run.say("generating", f"Engine error (skipped): {error}")
-    results = [candidate_result(c, verifications.get(c.id)) for c in screened]
-    run.recorder.candidates(results)
-    return results
+    return [candidate_result(c, verifications.get(c.id)) for c in screened]
 
 
-def build_deps(settings: Settings, *, progress: ProgressSink | None = None) -> PipelineDeps:
+def build_deps(settings: Settings, *, progress: Listener | None = None) -> PipelineDeps:
     """Connect to Docker, make sure the sandbox image exists, open the database, pick engines."""
     from db.engine import init_db
     from runner.docker_client import connect
@@ -278,7 +298,7 @@ def build_deps(settings: Settings, *, progress: ProgressSink | None = None) -> P
 
     client = connect(settings.docker_host)
     if progress is not None:
-        progress(ProgressEvent("preparing", "Checking the sandbox image (built on first use)…"))
+        progress(FixEvent("", "preparing", "Checking the sandbox image (built on first use)…"))
     image = ensure_image(client, settings.sandbox_image)
     db = init_db(settings.database_url)
     sandbox = Sandbox(client, image, settings.sandbox_limits)

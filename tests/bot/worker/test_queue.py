@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import pickle
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any, cast
 
 import pytest
@@ -15,8 +16,9 @@ from arq.constants import default_queue_name, expires_extra_ms, job_key_prefix
 from arq.jobs import Job, JobStatus
 from redis.exceptions import ConnectionError, ResponseError
 
-from bot.handlers.router import JobRequest
-from webhooks.enqueue import (
+from bot.worker.job import Enqueue
+from bot.worker.job import Job as TruthJob
+from bot.worker.queue import (
     DELIVERY_KEY,
     DELIVERY_TTL_SECONDS,
     DeliveryQueue,
@@ -25,13 +27,55 @@ from webhooks.enqueue import (
 )
 
 JOB_ID = "fix:o/r:abc:tests"
-JOB = JobRequest("record", JOB_ID, {"repository": "o/r", "head_sha": "abc"})
+
+
+@dataclass(frozen=True)
+class AtCommit:
+    repository: str
+    head_sha: str
+
+    @property
+    def job_id(self) -> str:
+        return f"fix:{self.repository}:{self.head_sha}:tests"
+
+
+@dataclass(frozen=True)
+class Numbered:
+    n: int = 0
+
+    @property
+    def job_id(self) -> None:
+        return None
+
+
+async def _run(worker: Any, args: Any) -> str:
+    return ""
+
+
+_run.__name__ = "record"  # the arq function name the jobs below are queued under
+JOB = Enqueue(TruthJob(_run, AtCommit), AtCommit("o/r", "abc"))
+
+
+def by_delivery(n: int = 0) -> Enqueue[Numbered]:
+    return Enqueue(TruthJob(_run, Numbered), Numbered(n))
+
+
+@dataclass(frozen=True)
+class Keyed:
+    key: str
+
+    @property
+    def job_id(self) -> str:
+        return self.key
+
+
+def by_key(key: str) -> Enqueue[Keyed]:
+    return Enqueue(TruthJob(_run, Keyed), Keyed(key))
 
 
 def test_script_call_lays_out_keys_and_args_per_job() -> None:
-    by_delivery = JobRequest("record", None, {"n": 1})
     keys, args = script_call(
-        "d-1", "check_run", [JOB, by_delivery], queue_name="q", now_ms=1000, expires_ms=5,
+        "d-1", "check_run", [JOB, by_delivery(1)], queue_name="q", now_ms=1000, expires_ms=5,
         serializer=pickle.dumps,
     )  # fmt: skip
     assert keys == [
@@ -47,7 +91,7 @@ def test_script_call_lays_out_keys_and_args_per_job() -> None:
 
 
 def test_read_reply_names_queued_and_existing_jobs() -> None:
-    other = JobRequest("record", None, {})
+    other = by_delivery()
     outcome = read_reply([0, 1], "d-7", [JOB, other])
     assert not outcome.duplicate_delivery
     assert (outcome.queued, outcome.duplicates) == (("delivery:d-7",), (JOB_ID,))
@@ -121,9 +165,9 @@ async def test_a_server_that_lost_the_script_gets_it_again(
     queue: ArqRedis, store: redis.Redis
 ) -> None:
     deliveries = DeliveryQueue(queue)
-    await deliveries.submit("d-5", "check_run", [JobRequest("record", None, {})])
+    await deliveries.submit("d-5", "check_run", [by_delivery()])
     store.script_flush()
-    outcome = await deliveries.submit("d-6", "check_run", [JobRequest("record", None, {})])
+    outcome = await deliveries.submit("d-6", "check_run", [by_delivery()])
     assert outcome.queued == ("delivery:d-6",)
 
 
@@ -131,7 +175,7 @@ async def test_concurrent_deliveries_share_a_round_trip_and_each_gets_its_answer
     queue: ArqRedis, store: redis.Redis
 ) -> None:
     deliveries = DeliveryQueue(queue)
-    jobs = [[JobRequest("record", f"job-{i % 5}", {})] for i in range(20)]
+    jobs = [[by_key(f"job-{i % 5}")] for i in range(20)]
     outcomes = await asyncio.gather(
         *(deliveries.submit(f"d-{i}", "check_run", job) for i, job in enumerate(jobs))
     )

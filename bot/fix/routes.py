@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.constants import CHECK_RUN_NAME
+from bot.fix.github_job import FIX_JOB
+from bot.fix.job import FixJob, Trigger
 from bot.handlers.router import (
-    JobRequest,
     Payload,
     Router,
     RouteResult,
@@ -14,10 +16,10 @@ from bot.handlers.router import (
     repository_of,
 )
 from bot.settings import Settings
+from bot.worker.job import Enqueue
 
 router = Router()
 
-CHECK_RUN_NAME = "Truth Engine"
 FAILING_CONCLUSIONS = frozenset({"failure", "timed_out", "startup_failure"})
 # Each Actions job of a commit completes as its own check run, and the workflow completes
 # once more: one session per commit covers them all, since the sandbox runs the whole suite.
@@ -42,18 +44,17 @@ def _fix_job(
     ]
     if not pulls or not isinstance(head_sha, str):
         return Skip("the failing commit is not the head of an open PR in this repository")
-    return JobRequest(
-        function="fix_failure",
-        job_id=f"fix:{repository}:{head_sha}:{check_name}",
-        kwargs={
-            "installation_id": installation_id,
-            "repository": repository,
-            "pull_number": pulls[0]["number"],
-            "head_sha": head_sha,
-            "check_name": check_name,
-            "trigger": "ci",
+    return Enqueue(
+        FIX_JOB,
+        FixJob(
+            installation_id=installation_id,
+            repository=repository,
+            pull_number=pulls[0]["number"],
+            head_sha=head_sha,
+            trigger=Trigger.CI,
+            check_name=check_name,
             **extra,
-        },
+        ),
     )
 
 
@@ -65,7 +66,7 @@ def _is_own(app: dict[str, Any] | None, settings: Settings) -> bool:
     )
 
 
-@router.on("check_run", "completed")
+@router.on("check_run", "completed", runs=FIX_JOB)
 def on_check_run_completed(payload: Payload, settings: Settings) -> RouteResult:
     check_run = payload.get("check_run") or {}
     if check_run.get("name") == CHECK_RUN_NAME or _is_own(check_run.get("app"), settings):
@@ -81,7 +82,7 @@ def on_check_run_completed(payload: Payload, settings: Settings) -> RouteResult:
     )
 
 
-@router.on("check_suite", "completed")
+@router.on("check_suite", "completed", runs=FIX_JOB)
 def on_check_suite_completed(payload: Payload, settings: Settings) -> RouteResult:
     suite = payload.get("check_suite") or {}
     app = suite.get("app") or {}
@@ -96,7 +97,7 @@ def on_check_suite_completed(payload: Payload, settings: Settings) -> RouteResul
     )
 
 
-@router.on("workflow_run", "completed")
+@router.on("workflow_run", "completed", runs=FIX_JOB)
 def on_workflow_run_completed(payload: Payload, settings: Settings) -> RouteResult:
     run = payload.get("workflow_run") or {}
     return _fix_job(payload, settings, run, ACTIONS_KEY, workflow_run_id=run.get("id"))

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.pipeline import build_deps, run_fix
-from bot.pipeline_types import FixRequest, FixStatus
+from bot.fix.pipeline import build_deps, run_fix
+from bot.fix.types import FixRequest, FixStatus
 from bot.repair.model_engine import ModelEngine
+from bot.repair.usage import Usage
 from bot.settings import load_settings
-from bot.usage import Usage
 from tests.fixtures.model_provider import FAKE_API_BASE, FAKE_API_KEY, FakeModelProvider
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]

@@ -1,0 +1,201 @@
+"""The `fix_failure` job: one fix session on a PR's head, reported on GitHub as it goes.
+
+Shared by CI failures and `/truth fix|retry`. Order: check the PR is still at this head, the
+quotas, the repo config; open the check run; gather; run the pipeline in a thread while the
+check run's console follows its events; post the review/fallback; complete the check run;
+edit the status comment. A job that ends without a result is closed by `give_up_fix`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tempfile
+from pathlib import Path
+
+from bot.errors import ConfigInvalid
+from bot.fix.events import FixEvent, LoopBridge
+from bot.fix.job import FixJob, Trigger
+from bot.fix.quota import quota_problem
+from bot.fix.repo_config import load_repo_config
+from bot.fix.types import FixOutcome, FixRequest, FixStatus, Origin
+from bot.github import comments
+from bot.github.client import split_repo
+from bot.github.fix_pr import read_checkout
+from bot.github.gather import download_repository, failure_logs, pull_patches
+from bot.github.report import LiveCheckRun, describe_posted, post_fix, upsert_status
+from bot.worker.context import WorkerContext
+from bot.worker.job import Job
+
+log = logging.getLogger(__name__)
+
+HEADLINES = {
+    FixStatus.VERIFIED: "verified fix posted",
+    FixStatus.NO_FIX: "no verified fix",
+    FixStatus.NOTHING_TO_FIX: "nothing to fix",
+}
+
+
+async def fix_failure(worker: WorkerContext, job: FixJob) -> str:
+    settings = worker.settings
+    gh = worker.github(job.installation_id)
+    owner, name = split_repo(job.repository)
+    pull = (await gh.rest.pulls.async_get(owner, name, job.pull_number)).parsed_data
+    if pull.state != "open" or pull.head.sha != job.head_sha:
+        return (
+            f"skipped: {job.repository}#{job.pull_number} is no longer open at {job.head_sha[:7]}"
+        )
+    problem = await asyncio.to_thread(quota_problem, worker.db, settings, job)
+    if problem:
+        await upsert_status(
+            gh,
+            job.repository,
+            job.pull_number,
+            comments.status_comment("not started", f"Not started: {problem}"),
+        )
+        return f"quota: {problem}"
+
+    check = LiveCheckRun(gh, job.repository, job.head_sha, external_id=job.check_key)
+    await check.start()
+    try:
+        config = await load_repo_config(gh, job.repository, job.head_sha)
+    except ConfigInvalid as exc:
+        await check.finish(
+            "neutral",
+            {"title": "Invalid .github/truth.yml", "summary": f"{exc}\n\nNothing was run."},
+        )
+        return f"config invalid: {exc}"
+    if job.trigger is Trigger.CI and not config.auto_fix:
+        await check.finish(
+            "neutral",
+            {
+                "title": "Automatic fixes are off",
+                "summary": "`auto_fix: false` in .github/truth.yml; "
+                "comment `/truth fix` to run one.",
+            },
+        )
+        return "auto_fix off"
+    await upsert_status(
+        gh,
+        job.repository,
+        job.pull_number,
+        comments.status_comment(
+            f"working on `{job.head_sha[:7]}`",
+            "Reproducing the failure and trying fixes; the "
+            "**Truth Engine** check run shows the live console.",
+        ),
+    )
+
+    check.add("Gathering the code and the failure logs…")
+    logs = await failure_logs(
+        gh,
+        job.repository,
+        head_sha=job.head_sha,
+        check_run_id=job.check_run_id,
+        ci_app=job.ci_app,
+        workflow_run_id=job.workflow_run_id,
+    )
+    patches = await pull_patches(gh, job.repository, job.pull_number)
+    with tempfile.TemporaryDirectory(prefix="truth-fix-") as workdir:
+        root = await download_repository(gh, job.repository, job.head_sha, Path(workdir))
+        request = FixRequest(
+            repo_root=root,
+            test_command=config.test_command,
+            candidates=config.max_candidates,
+            failure_log=logs or None,
+            test_selector=job.test_selector,
+            install_command=config.install_command,
+            protected_paths=config.protected_paths,
+            allow_dangerous_calls=config.allow_dangerous_calls,
+            origin=Origin(job.repository, job.head_sha, job.pull_number, job.installation_id),
+        )
+        outcome = await _run_pipeline(worker, request, check)
+        # Read now: the checkout is gone once this block ends.
+        fix_pr_from = (
+            read_checkout(root, outcome.winner.diff)
+            if config.open_fix_pr and outcome.winner is not None
+            else None
+        )
+    url = comments.session_url(settings.public_url, outcome.session_id)
+    check.details_url = url
+    posted_note = ""
+    if outcome.status is FixStatus.VERIFIED and outcome.winner is not None:
+        posted = await post_fix(
+            gh,
+            job.repository,
+            job.pull_number,
+            job.head_sha,
+            outcome.winner.diff,
+            outcome,
+            url,
+            patches,
+            fix_pr_from=fix_pr_from,
+        )
+        posted_note = " Posted " + " and ".join(describe_posted(posted)) + "."
+    await check.publish(force=True)
+    await check.finish(
+        comments.check_conclusion(outcome), comments.check_output(outcome, url, check.lines)
+    )
+    await upsert_status(
+        gh,
+        job.repository,
+        job.pull_number,
+        comments.status_comment(
+            f"{HEADLINES[outcome.status]} for `{job.head_sha[:7]}`",
+            outcome.message + posted_note,
+            url,
+        ),
+    )
+    return f"{outcome.status.value}: {outcome.session_id}"
+
+
+async def _run_pipeline(
+    worker: WorkerContext, request: FixRequest, check: LiveCheckRun
+) -> FixOutcome:
+    """run_fix is synchronous (Docker): it runs in a thread, its events cross to this loop
+    through one bridge, and the check run's console publishes them as they come."""
+    from bot.fix.pipeline import run_fix
+
+    deps = await worker.pipeline()
+    bridge = LoopBridge(asyncio.get_running_loop())
+
+    def in_thread() -> FixOutcome:
+        try:
+            return run_fix(request, deps, bridge)
+        finally:
+            bridge.close()
+
+    task = asyncio.create_task(asyncio.to_thread(in_thread))
+    while (batch := await bridge.next_batch()) is not None:
+        for event in batch:
+            _to_console(check, event)
+        await check.publish()
+    return await task
+
+
+def _to_console(check: LiveCheckRun, event: FixEvent) -> None:
+    if event.message:
+        check.add(event.message)
+
+
+async def give_up_fix(worker: WorkerContext, job: FixJob, why: str) -> None:
+    """The job ended without a result: close its check run and tell the PR what to do.
+
+    Without this a crash, a timeout or the last try would leave the check run "in progress"
+    forever and the PR in silence.
+    """
+    gh = worker.github(job.installation_id)
+    detail = (
+        f"Truth Engine stopped on `{job.head_sha[:7]}` and posted no fix: {why}. "
+        "Comment `/truth retry` to run it again; if it fails again, the app's operator "
+        "finds the details in the worker log."
+    )
+    check = LiveCheckRun(gh, job.repository, job.head_sha, external_id=job.check_key)
+    if await check.find() is not None:
+        await check.finish("neutral", {"title": "Truth Engine could not finish", "summary": detail})
+    await upsert_status(
+        gh, job.repository, job.pull_number, comments.status_comment("stopped", detail)
+    )
+
+
+FIX_JOB = Job(fix_failure, FixJob, per_installation=True, give_up=give_up_fix)
