@@ -85,7 +85,8 @@ class Discovery:
         for source in self.sources:
             names = [requirement_name(r) or r for r in source.requirements]
             shown = ", ".join(names[:4]) + (", …" if len(names) > 4 else "")
-            lines.append(f"{source.file} {source.what}: {len(names)} ({shown})")
+            where = f"{source.file} {source.what}".strip()
+            lines.append(f"{where}: {len(names)} ({shown})")
         if self.project_file:
             extras = f"[{','.join(self.project_extras)}]" if self.project_extras else ""
             lines.append(f"the project itself (editable) from {self.project_file}{extras}")
