@@ -197,9 +197,10 @@ def discover(names: Iterable[str], read: ReadText, tox_env: str | None = None) -
         plain = [d for d in deps if not d.startswith(("-e", "."))]
         if plain:
             found.sources.append(InstallSource("tox.ini", "[testenv] deps", plain))
-        for include in (d.split(None, 1)[-1].lstrip("r").strip() for d in found.tox.deps):
-            if include.endswith(".txt"):
-                builder.requirement_files(posixpath.normpath(include), "(tox deps)")
+        for dep in found.tox.deps:
+            include = re.match(r"(?:-r|--requirement)\s*=?\s*(\S+)", dep)
+            if include:
+                builder.requirement_files(posixpath.normpath(include.group(1)), "(tox deps)")
         found.project_extras += [e for e in found.tox.extras if e not in found.project_extras]
         if found.tox.python_versions():
             found.python.tox_envlist = (found.tox.python_versions(), "tox.ini")

@@ -121,3 +121,14 @@ def test_summary_says_what_comes_from_which_file() -> None:
         "setup.py [test]: 1 (pytest)",
         "the project itself (editable) from setup.py[test]",
     ]
+
+
+def test_tox_deps_include_requirement_files_written_without_a_space() -> None:
+    files = {
+        "tox.ini": "[tox]\nenvlist = py311\n[testenv]\ndeps = -rci/test-reqs.txt\n    mock\n",
+        "ci/test-reqs.txt": "hypothesis\n",
+    }
+    assert sources(discover(files, files.get)) == {
+        "tox.ini [testenv] deps": ["mock"],
+        "ci/test-reqs.txt (tox deps)": ["hypothesis"],
+    }
