@@ -239,14 +239,7 @@ def record_run(
         stderr=stderr,
         stdout_truncated=run.stdout_truncated or stdout_cut,
         stderr_truncated=run.stderr_truncated or stderr_cut,
-        tests={
-            test_id: {
-                "status": str(outcome.status),
-                "duration_ms": outcome.duration_ms,
-                "message": outcome.message,
-            }
-            for test_id, outcome in run.tests.items()
-        },
+        tests=run.test_records(),
     )
     session.add(record)
     session.flush()

@@ -90,7 +90,37 @@ class RunResult:
         return outcome is not None and outcome.status is TestStatus.PASSED and outcome.call_passed
 
     def to_dict(self) -> dict[str, Any]:
+        """Everything about the run, for the proof file."""
         return asdict(self)
+
+    def summary(self) -> dict[str, Any]:
+        """The run as the CLI's --json and the API show it (documented in the README)."""
+        return {
+            "command": self.command,
+            "end": self.end.value,
+            "exit_code": self.exit_code,
+            "duration_ms": round(self.duration_ms, 1),
+            "image_id": self.image_id,
+            "reason": self.reason,
+            "failing_tests": self.failing_tests(),
+            "passing_tests": self.passing_tests(),
+            "tests": {test_id: o.status.value for test_id, o in sorted(self.tests.items())},
+            "stdout_truncated": self.stdout_truncated,
+            "stderr_truncated": self.stderr_truncated,
+            "patch_applied": self.patch_applied,
+            "patch_strategy": self.patch_strategy,
+        }
+
+    def test_records(self) -> dict[str, dict[str, Any]]:
+        """Per-test status, time and message, as the session record stores them."""
+        return {
+            test_id: {
+                "status": str(outcome.status),
+                "duration_ms": outcome.duration_ms,
+                "message": outcome.message,
+            }
+            for test_id, outcome in self.tests.items()
+        }
 
 
 class Verdict(StrEnum):

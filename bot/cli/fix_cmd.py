@@ -48,16 +48,7 @@ def outcome_json(outcome: FixOutcome) -> dict[str, Any]:
         "status": outcome.status.value,
         "session_id": outcome.session_id,
         "message": outcome.message,
-        "baseline": None
-        if baseline is None
-        else {
-            "command": baseline.command,
-            "end": baseline.end.value,
-            "exit_code": baseline.exit_code,
-            "duration_ms": round(baseline.duration_ms, 1),
-            "failing_tests": baseline.failing_tests(),
-            "passing_tests": baseline.passing_tests(),
-        },
+        "baseline": None if baseline is None else baseline.summary(),
         "failures": [
             {k: f[k] for k in ("test_id", "exc_type", "message", "category", "frames")}
             for f in outcome.failures

@@ -40,23 +40,7 @@ VERDICT_STYLE = {"verified": "bold green", "baseline_passes": "yellow"}
 
 
 def run_json(run: RunResult | None) -> dict[str, Any] | None:
-    if run is None:
-        return None
-    return {
-        "command": run.command,
-        "end": run.end.value,
-        "exit_code": run.exit_code,
-        "duration_ms": round(run.duration_ms, 1),
-        "image_id": run.image_id,
-        "reason": run.reason,
-        "failing_tests": run.failing_tests(),
-        "passing_tests": run.passing_tests(),
-        "tests": {test_id: o.status.value for test_id, o in sorted(run.tests.items())},
-        "stdout_truncated": run.stdout_truncated,
-        "stderr_truncated": run.stderr_truncated,
-        "patch_applied": run.patch_applied,
-        "patch_strategy": run.patch_strategy,
-    }
+    return None if run is None else run.summary()
 
 
 def verification_json(verification: Verification, proof: tuple[Path, Path]) -> dict[str, Any]:

@@ -7,7 +7,6 @@ session record, the terminal and the check run are listeners.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from bot.analysis.categorize import categorize
@@ -29,12 +28,13 @@ from bot.fix.events import (
 from bot.fix.recorder import SessionRecorder
 from bot.fix.reproduce import model_engine_of, reproduce_from_log
 from bot.fix.run import FixRun, PipelineDeps
-from bot.fix.search import CandidateStream, ScreenedCandidate, candidate_result, pick_winner
+from bot.fix.search import CandidateStream, ScreenedCandidate, candidate_result
 from bot.fix.types import CandidateResult, FixOutcome, FixRequest, FixStatus
 from bot.repair.base import RepairContext
 from bot.repair.fix_cache import remember_fix
 from bot.repair.model_categorizer import refine_category
 from bot.settings import Settings
+from runner.decision import alternatives_note, choose, confirm, reproduce_baseline
 from runner.deps import dependency_spec
 from runner.results import RunResult, Verification
 from runner.sandbox import Sandbox
@@ -124,6 +124,7 @@ def _steps(run: FixRun, command: str) -> FixOutcome:
         listed = ", ".join(f"{name}{spec or ''}" for name, spec in list(libraries.items())[:12])
         run.say("analyzing", f"Libraries: {listed}", libraries=libraries)
     snapshot = RepoSnapshot.from_path(request.repo_root)
+    run.snapshot = snapshot
     sandbox = deps.sandbox
     if dependency_spec(snapshot) or request.install_command:
         run.say("preparing", "Installing dependencies (cached by their hash)…")
@@ -133,9 +134,14 @@ def _steps(run: FixRun, command: str) -> FixOutcome:
             install_command=request.install_command,
         )
 
-    run.say("reproducing", "Reproducing in sandbox…")
-    baseline = sandbox.run(snapshot, command)
+    run.say("reproducing", "Reproducing in sandbox (twice: the failure must show the same way)…")
+    baseline, flaky = reproduce_baseline(
+        sandbox, snapshot, command, parallelism=deps.settings.sandbox_parallelism or None
+    )
     run.emit(RunFinished(run.session_id, "reproducing", result=baseline))
+    if flaky:
+        message = "Flaky" + flaky[len("flaky") :]
+        return run.outcome(FixStatus.NOTHING_TO_FIX, message, baseline, [], [], libraries)
     base_patch = ""
     if baseline.passed and request.failure_log and not ci_failing_tests(request):
         reproduced = _reproduce_unnamed_failure(run, snapshot, sandbox, command)
@@ -206,7 +212,7 @@ def _steps(run: FixRun, command: str) -> FixOutcome:
     )
 
     results = _search(run, ctx, snapshot, sandbox, baseline, command, base_patch)
-    winner = pick_winner(results)
+    winner, note = _confirmed_winner(run, ctx, snapshot, sandbox, command, base_patch, results)
     if winner is None:
         tried = len(results)
         message = (
@@ -217,12 +223,59 @@ def _steps(run: FixRun, command: str) -> FixOutcome:
         )
         return run.outcome(FixStatus.NO_FIX, message, baseline, results, failures, libraries)
 
-    remember_fix(deps.db, ctx.signature, winner.diff, request.repository)
+    try:
+        remember_fix(
+            deps.db, ctx.signature, winner.diff, request.repository, repo_root=request.repo_root
+        )
+    except ValueError as exc:  # refused by the current policy: never cached
+        run.say("deciding", f"Not cached: {exc}")
     message = (
         f"Verified fix found: candidate {winner.id} ({winner.engine}), "
-        f"{winner.changed_lines} changed line(s), tests green in {winner.duration_ms:.0f} ms."
+        f"{winner.changed_lines} changed line(s), tests green in {winner.duration_ms:.0f} ms"
+        f" and in {deps.settings.confirm_runs} re-run(s) in fresh containers."
+        + (f" Note: {note}." if note else "")
     )
     return run.outcome(FixStatus.VERIFIED, message, baseline, results, failures, libraries, winner)
+
+
+def _confirmed_winner(
+    run: FixRun,
+    ctx: RepairContext,
+    snapshot: RepoSnapshot,
+    sandbox: Sandbox,
+    command: str,
+    base_patch: str,
+    results: list[CandidateResult],
+) -> tuple[CandidateResult | None, str]:
+    """The verified candidate with the fewest changed tokens (then the earliest engine) that
+    stays green when re-run in fresh containers; one that turns red is marked flaky and the
+    next is tried. Also the note when the tests accept several different fixes."""
+    verified = [r for r in results if r.status == "verified" and r.verification is not None]
+    note = alternatives_note([r.diff for r in verified])
+    settings = run.deps.settings
+    while verified:
+        best = choose(verified, lambda r: r.diff, lambda r: int(r.id.lstrip("c") or 0))
+        verified.remove(best)
+        run.say("deciding", f"Re-running candidate {best.id} {settings.confirm_runs} times…")
+        assert best.verification is not None
+        checked = confirm(
+            sandbox,
+            snapshot,
+            best.diff,
+            best.verification,
+            command,
+            times=settings.confirm_runs,
+            target_tests=ctx.failing_tests or None,
+            base_patch=base_patch,
+            allow_dangerous=run.request.allow_dangerous_calls,
+            parallelism=settings.sandbox_parallelism or None,
+        )
+        best.reason = checked.reason
+        if checked.verified:
+            return best, note
+        best.status = checked.verdict.value
+        run.say("deciding", f"Candidate {best.id}: {best.status.upper()} ({checked.reason})")
+    return None, note
 
 
 def _search(
@@ -246,8 +299,8 @@ def _search(
     screened: list[ScreenedCandidate] = []
     verifications: dict[str, Verification] = {}
     batch_size = max(1, request.candidates)
-    started = time.monotonic()
-    while time.monotonic() - started < SEARCH_TIME_BUDGET_S:
+    # The stream owns the search's one time budget.
+    while not stream.out_of_time():
         run.say("generating", "Generating candidates…")
         batch = stream.next_batch(batch_size)
         if not batch:

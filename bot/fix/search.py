@@ -97,6 +97,9 @@ class CandidateStream:
                 self._seen[key] = candidate
                 yield candidate
 
+    def out_of_time(self) -> bool:
+        return time.monotonic() > self._deadline
+
     def next_batch(self, size: int) -> list[ScreenedCandidate]:
         batch: list[ScreenedCandidate] = []
         for candidate in self._iter:
