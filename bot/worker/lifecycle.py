@@ -19,6 +19,8 @@ from arq.worker import Function, func
 from githubkit.exception import RequestError, RequestFailed, RequestTimeout
 
 from bot.errors import user_facing
+from bot.logs import log_context
+from bot.metrics import worker_metrics
 from bot.worker.context import WorkerContext
 from bot.worker.job import Job
 
@@ -63,7 +65,7 @@ async def release_slot(worker: WorkerContext, installation_id: int) -> None:
 def arq_function(job: Job[Any]) -> Function:
     """The arq function that runs `job`: arq's (ctx, **kwargs) in, the typed call inside."""
 
-    async def run(ctx: dict[str, Any], **kwargs: Any) -> str:
+    async def attempt(ctx: dict[str, Any], **kwargs: Any) -> str:
         worker: WorkerContext = ctx["worker"]
         delivery = kwargs.pop("delivery", None)
         args = job.parse(kwargs)
@@ -98,6 +100,14 @@ def arq_function(job: Job[Any]) -> Function:
         finally:
             if limited and installation_id:
                 await release_slot(worker, installation_id)
+
+    async def run(ctx: dict[str, Any], **kwargs: Any) -> str:
+        # Every log line of the job carries its ids; /metrics counts it by outcome and time.
+        with (
+            log_context(job_id=ctx.get("job_id"), delivery_id=kwargs.get("delivery")),
+            worker_metrics().job(job.name),
+        ):
+            return await attempt(ctx, **kwargs)
 
     run.__name__ = run.__qualname__ = job.name
     return func(run, name=job.name, timeout=ARQ_TIMEOUT_S, max_tries=ARQ_MAX_TRIES)
