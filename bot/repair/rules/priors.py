@@ -7,11 +7,11 @@ from __future__ import annotations
 # sqrt of each template's smoothed precision on bench/classic/tuned (how often one of its
 # candidates is the intended fix, per candidate it generates), relative to the best template.
 LEARNT_PRIORS = {
-    "missing_statement": 1.0, "initial_value": 1.0, "break_continue": 1.0,
-    "mutable_default": 1.0, "boolop": 0.95, "loop_update": 0.93, "reverse_result": 0.68,
-    "recursion": 0.66, "return_value": 0.63, "copy": 0.63, "container_method": 0.6, "slice": 0.47,
-    "plus_one": 0.41, "arith": 0.35, "index": 0.33, "base_case": 0.28, "constant": 0.26,
-    "compare": 0.26, "off_by_one": 0.24, "swap_args": 0.24, "negate": 0.2,
+    "missing_statement": 1.0, "initial_value": 0.95, "break_continue": 0.95,
+    "mutable_default": 0.95, "boolop": 0.9, "loop_update": 0.88, "reverse_result": 0.64,
+    "recursion": 0.62, "return_value": 0.6, "copy": 0.6, "container_method": 0.57, "slice": 0.45,
+    "plus_one": 0.39, "arith": 0.33, "index": 0.32, "base_case": 0.26, "constant": 0.26,
+    "compare": 0.25, "off_by_one": 0.23, "swap_args": 0.22, "negate": 0.2,
     "wrong_variable": 0.14,
 }  # fmt: skip
 OTHER_PRIORS = {
