@@ -30,6 +30,7 @@ from bot.fix.reproduce import model_engine_of, reproduce_from_log
 from bot.fix.run import FixRun, PipelineDeps
 from bot.fix.search import CandidateStream, ScreenedCandidate, candidate_result
 from bot.fix.types import CandidateResult, FixOutcome, FixRequest, FixStatus
+from bot.metrics import worker_metrics
 from bot.repair.base import RepairContext
 from bot.repair.fix_cache import remember_fix
 from bot.repair.model_categorizer import refine_category
@@ -324,6 +325,7 @@ def _search(
         )
         for candidate, verification in zip(runnable, checked, strict=True):
             verifications[candidate.id] = verification
+            worker_metrics().sandbox_run(verification.verdict.value)
             if verification.patched is not None:
                 run.emit(
                     RunFinished(
