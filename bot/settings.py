@@ -121,6 +121,9 @@ class Settings(BaseSettings):
     sandbox_output_bytes: int = 1024 * 1024
     sandbox_scratch_mb: int = 256
     sandbox_parallelism: int = Field(default=0, description="0 means the number of cores")
+    confirm_runs: int = Field(
+        default=3, ge=0, description="fresh re-runs a verified winner must pass (else: flaky)"
+    )
     docker_host: str | None = None
     ca_bundle_path: Path | None = None
     # The prepare step's egress allow-list (runner/egress.py); the host's proxy variables are

@@ -33,7 +33,7 @@ from runner.redact import redact
 from runner.reports import judge_report
 from runner.results import RunEnd, RunResult
 from runner.snapshot import SANDBOX_UID, RepoSnapshot
-from runner.supervisor import SUPERVISOR_SOURCE, RunPlan
+from runner.supervisor import REPORT_GRACE_SECONDS, SUPERVISOR_SOURCE, RunPlan
 from runner.wrapper import WORKSPACE, command_to_run
 
 TRAILER_LIMIT = 64 * 1024 * 1024
@@ -245,8 +245,10 @@ class Sandbox:
         sock: socket.socket = getattr(wrapped, "_sock", wrapped)
         try:
             self.client.api.start(container_id)
-            deadline = time.monotonic() + self.limits.wall_seconds
-            sock.settimeout(max(0.1, self.limits.wall_seconds))
+            # The supervisor stops the tests at the wall limit itself and then reports; the
+            # engine-side kill is the backstop for a supervisor that cannot.
+            deadline = time.monotonic() + self.limits.wall_seconds + REPORT_GRACE_SECONDS
+            sock.settimeout(max(0.1, self.limits.wall_seconds + REPORT_GRACE_SECONDS))
             sock.sendall(payload)
             sock.shutdown(socket.SHUT_WR)
             while True:

@@ -18,8 +18,8 @@ INSIDE = Path(__file__).resolve().parent / "inside"
 SUPERVISOR_SOURCE = (INSIDE / "supervise.py").read_text(encoding="utf-8")
 PLUGIN_SOURCE = (INSIDE / "evidence_plugin.py").read_text(encoding="utf-8")
 SUPERVISOR_UID = 10002
-# The supervisor stops the tests this long before the host's wall-time kill, so it can report.
-REPORT_MARGIN_SECONDS = 1.0
+# The host waits this long past the wall limit for the supervisor's report before killing.
+REPORT_GRACE_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class RunPlan:
             "env": self.env,
             "test_uid": self.test_uid,
             "supervisor_uid": SUPERVISOR_UID,
-            "deadline_seconds": max(0.5, self.wall_seconds - REPORT_MARGIN_SECONDS),
+            "deadline_seconds": self.wall_seconds,
             "per_test_seconds": self.per_test_seconds,
             "output_bytes": self.output_bytes,
             "plugin_name": self.plugin,

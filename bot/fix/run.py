@@ -21,6 +21,7 @@ from bot.settings import Settings
 from runner.proof import write_proof
 from runner.results import RunResult, Verification
 from runner.sandbox import Sandbox
+from runner.snapshot import RepoSnapshot
 
 
 @dataclass
@@ -44,6 +45,7 @@ class FixRun:
         self.emit = emit
         self.proof_dir = deps.settings.state_dir / "proofs" / self.session_id
         self.usage = Usage()
+        self.snapshot: RepoSnapshot | None = None  # set once taken: proofs carry it
         self.engines = (
             deps.engines
             if deps.engines is not None
@@ -58,7 +60,9 @@ class FixRun:
         proof: dict[str, Any] | None = None
         text_path: str | None = None
         if verification is not None:
-            json_path, text = write_proof(verification, self.proof_dir, result.id, patch=diff)
+            json_path, text = write_proof(
+                verification, self.proof_dir, result.id, patch=diff, snapshot=self.snapshot
+            )
             proof, text_path = json.loads(json_path.read_text()), str(text)
         self.emit(
             CandidateJudged(

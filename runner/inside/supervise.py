@@ -152,6 +152,7 @@ def supervise(config: dict[str, Any], started: float) -> dict[str, Any]:
         if status is None and (now > deadline or overdue):
             end = "timeout"
             hung = overdue[0] if overdue else next(iter(running), "")
+            _drain(open_fds, streams, time.monotonic() + DRAIN_SECONDS)
             break
         ready, _, _ = select.select(open_fds, [], [], 0.05)
         for fd in ready:
@@ -183,6 +184,21 @@ def supervise(config: dict[str, Any], started: float) -> dict[str, Any]:
         "stdout_truncated": streams[out_r].truncated,
         "stderr_truncated": streams[err_r].truncated,
     }
+
+
+def _drain(fds: list[int], streams: dict[int, Capture], until: float) -> None:
+    """Keep what the stopped tests already wrote (a faulthandler stack dump, say)."""
+    readable = [fd for fd in fds if fd in streams]
+    while readable and time.monotonic() < until:
+        ready, _, _ = select.select(readable, [], [], max(0.0, until - time.monotonic()))
+        if not ready:
+            return
+        for fd in ready:
+            chunk = os.read(fd, 1 << 16)
+            if chunk:
+                streams[fd].write(chunk)
+            else:
+                readable.remove(fd)
 
 
 def _record(line: bytes) -> Any:
