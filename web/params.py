@@ -54,11 +54,22 @@ def identifier(value: str, name: str) -> str:
     return value
 
 
+def _exact(value: str | None, name: str, max_chars: int) -> str:
+    """The value exactly as sent ("" when absent): an empty form field means "not given"."""
+    raw = value or ""
+    if _CONTROL.search(raw):
+        raise BadParam(f"{name} contains a NUL or control character; remove it")
+    if len(raw) > max_chars:
+        raise BadParam(f"{name} is {len(raw)} characters long; at most {max_chars} are allowed")
+    return raw
+
+
 def integer(value: str | None, name: str, default: int, low: int, high: int) -> int:
-    raw = text(value, name, 20)
-    if raw is None:
+    """`default` when absent; an empty value is refused like any other non-number."""
+    if value is None:
         return default
-    if not raw.isascii() or not re.fullmatch(r"[+-]?\d+", raw):
+    raw = _exact(value, name, 20)
+    if not re.fullmatch(r"-?[0-9]+", raw):
         raise BadParam(f"{name}={_shown(raw)} is not a whole number")
     number = int(raw)
     if not low <= number <= high:
@@ -67,11 +78,13 @@ def integer(value: str | None, name: str, default: int, low: int, high: int) -> 
 
 
 def day(value: str | None, name: str) -> date | None:
-    raw = text(value, name, 10)
-    if raw is None:
+    raw = _exact(value, name, 10)
+    if not raw:
         return None
     try:
-        found = date.fromisoformat(raw) if len(raw) == 10 else None
+        found = (
+            date.fromisoformat(raw) if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw) else None
+        )
     except ValueError:
         found = None
     if found is None:
@@ -82,11 +95,11 @@ def day(value: str | None, name: str) -> date | None:
 
 
 def choice(value: str | None, name: str, allowed: Iterable[str]) -> str | None:
-    raw = text(value, name)
+    raw = _exact(value, name, MAX_TEXT)
     options = list(allowed)
-    if raw is not None and raw not in options:
+    if raw and raw not in options:
         raise BadParam(f"{name}={_shown(raw)} is unknown; use one of {', '.join(options)}")
-    return raw
+    return raw or None
 
 
 def control_character_problem(path: str, query: bytes) -> str | None:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
-from starlette.requests import Request
-from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from bot.settings import Settings
 from bot.traces.blobs import BlobStore, store_from_settings
 from bot.traces.validate import Validator, snapshot_validator
-from web.api.auth import Handler, authenticated
+from web.api.auth import Endpoint, Handler, authenticated
 from web.api.docs import docs_routes
 from web.api.openapi import openapi_endpoint
 from web.api.sessions import session_routes
@@ -55,16 +53,16 @@ def routes(
         max_artifact_bytes=MAX_ARTIFACT_BYTES,
     )
 
-    def auth(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-        return authenticated(get_engine, handler)
+    def auth(handler: Handler, *query: str) -> Endpoint:
+        return authenticated(get_engine, handler, *query)
 
     return [
         Route("/v1/traces", auth(api.create), methods=["POST"]),
-        Route("/v1/traces", auth(api.list), methods=["GET"]),
+        Route("/v1/traces", auth(api.list, "repo", "status", "limit", "offset"), methods=["GET"]),
         Route("/v1/traces/{trace_id}", auth(api.get), methods=["GET"]),
         Route("/v1/traces/{trace_id}/chunks", auth(api.chunk), methods=["POST"]),
         Route("/v1/traces/{trace_id}/finalize", auth(api.finalize), methods=["POST"]),
-        Route("/v1/traces/{trace_id}/export", auth(api.export), methods=["GET"]),
+        Route("/v1/traces/{trace_id}/export", auth(api.export, "format"), methods=["GET"]),
         Route("/v1/artifacts", auth(api.artifact), methods=["POST"]),
         Route("/v1/keys", api.keys, methods=["GET"]),
         *session_routes(get_engine, auth),

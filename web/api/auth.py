@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
@@ -14,6 +15,13 @@ from bot.traces.tokens import installation_for
 from web import params as checks
 
 Handler = Callable[[Request, int], Awaitable[Response]]
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+class Authenticate(Protocol):
+    """Wraps a handler in authentication; `query` names the parameters it takes."""
+
+    def __call__(self, handler: Handler, *query: str) -> Endpoint: ...
 
 
 def error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -24,11 +32,10 @@ def _challenge(message: str) -> Response:
     return error(401, "unauthorized", message, {"WWW-Authenticate": 'Bearer realm="truth"'})
 
 
-def authenticated(
-    engine: Callable[[], Engine], handler: Handler
-) -> Callable[[Request], Awaitable[Response]]:
+def authenticated(engine: Callable[[], Engine], handler: Handler, *query: str) -> Endpoint:
     """Resolve the bearer token to its installation, then call `handler(request, installation)`;
-    IngestError from the handler becomes its JSON error response."""
+    IngestError from the handler becomes its JSON error response. A query parameter not in
+    `query` is a 400: a misspelt filter must not silently return everything."""
 
     async def endpoint(request: Request) -> Response:
         problem = checks.control_character_problem(
@@ -42,6 +49,10 @@ def authenticated(
         installation = await run_in_threadpool(installation_for, engine(), token.strip())
         if installation is None:
             return _challenge("unknown or revoked token; ask an admin for a new one")
+        unknown = sorted(set(request.query_params) - set(query))
+        if unknown:
+            takes = ", ".join(query) or "no query parameters"
+            return error(400, "bad_query", f"unknown query parameter {unknown[0]!r}; use {takes}")
         try:
             for name, value in request.path_params.items():
                 checks.identifier(value, name)

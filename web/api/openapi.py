@@ -89,7 +89,8 @@ def _paths() -> dict[str, Any]:
                 "summary": "List this installation's traces",
                 "parameters": [
                     {"name": "repo", "in": "query", "schema": TEXT},
-                    {"name": "status", "in": "query", "schema": {"enum": list(TRACE_STATUSES)}},
+                    {"name": "status", "in": "query",
+                     "schema": {"enum": [*TRACE_STATUSES, ""]}},
                     {"name": "limit", "in": "query",
                      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}},
                     {"name": "offset", "in": "query",

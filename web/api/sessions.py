@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -11,16 +11,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from db.fix_sessions import CandidateRecord, FixSession
 from db.queries import SessionDetail
+from db.sessions import CandidateRecord, FixSession
 from web import params as checks
-from web.api.auth import Handler, error
+from web.api.auth import Authenticate, error
 from web.auth import Viewer
 from web.dashboard.data import find_sessions, visible_detail
 from web.dashboard.filters import MAX_PAGE, MAX_PER_PAGE, STATUSES, FilterError, parse_filters
 from web.dashboard.proofs import find_proof, proof_name, proof_response
 
 FORMATS = ("json", "txt")
+FILTER_NAMES = ("error_type", "repository", "status", "since", "until", "page", "per_page")
 NOT_FOUND = "no session with this id belongs to your token's installation; check the id"
 
 
@@ -81,7 +82,7 @@ def session_document(detail: SessionDetail) -> dict[str, Any]:
 
 def session_routes(
     engine: Callable[[], Engine],
-    auth: Callable[[Handler], Callable[[Request], Awaitable[Response]]],
+    auth: Authenticate,
 ) -> list[BaseRoute]:
     async def list_(request: Request, installation: int) -> Response:
         try:
@@ -128,9 +129,11 @@ def session_routes(
         return proof_response(session_id, record, fmt)
 
     return [
-        Route("/v1/sessions", auth(list_), methods=["GET"]),
+        Route("/v1/sessions", auth(list_, *FILTER_NAMES), methods=["GET"]),
         Route("/v1/sessions/{session_id}", auth(get), methods=["GET"]),
-        Route("/v1/sessions/{session_id}/proofs/{candidate}", auth(proof), methods=["GET"]),
+        Route(
+            "/v1/sessions/{session_id}/proofs/{candidate}", auth(proof, "format"), methods=["GET"]
+        ),
     ]
 
 
@@ -143,16 +146,25 @@ _NO_CONTROL = "^[^\\u0000-\\u001f\\u007f]*$"
 _TEXT = {"type": "string", "maxLength": checks.MAX_TEXT, "pattern": _NO_CONTROL}
 _ID = {"type": "string", "minLength": 1, "maxLength": checks.MAX_ID, "pattern": _NO_CONTROL}
 _SESSION_ID = {"name": "session_id", "in": "path", "required": True, "schema": _ID}
+
+
+# An empty value (a blank form field) means "not given", so every filter also allows "".
+def _or_empty(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"const": ""}]}
+
+
 # A day from 1970-01-01 to 9999-12-31 (web/params.py refuses others).
-_DAY = {
-    "type": "string",
-    "format": "date",
-    "pattern": "^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
-}
+_DAY = _or_empty(
+    {
+        "type": "string",
+        "format": "date",
+        "pattern": "^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+    }
+)
 _FILTERS = [
     {"name": "error_type", "in": "query", "schema": _TEXT},
     {"name": "repository", "in": "query", "schema": _TEXT},
-    {"name": "status", "in": "query", "schema": {"enum": STATUSES}},
+    {"name": "status", "in": "query", "schema": {"enum": [*STATUSES, ""]}},
     {"name": "since", "in": "query", "schema": _DAY, "description": "first day (UTC), inclusive"},
     {"name": "until", "in": "query", "schema": _DAY,
      "description": "last day (UTC), inclusive; not before since"},
@@ -192,7 +204,7 @@ def openapi_paths() -> dict[str, Any]:
                 "parameters": [
                     _SESSION_ID,
                     {"name": "candidate", "in": "path", "required": True, "schema": _ID},
-                    {"name": "format", "in": "query", "schema": {"enum": ["json", "txt"]}},
+                    {"name": "format", "in": "query", "schema": {"enum": ["json", "txt", ""]}},
                 ],
                 "responses": {
                     "200": {

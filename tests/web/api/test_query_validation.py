@@ -33,6 +33,10 @@ BAD_QUERIES = [
     ("/v1/sessions/" + "s" * 129, "session_id"),
     ("/v1/sessions/s1/proofs/baseline?format=pdf", "format"),
     ("/v1/traces/t1/export?format=csv", "format"),
+    ("/v1/traces?limt=5", "limt"),  # a misspelt filter must not silently list everything
+    ("/v1/sessions?pagee=2", "pagee"),
+    ("/v1/sessions/s1?x=1", "'x'"),
+    ("/v1/sessions?page=", "page"),
 ]
 
 
