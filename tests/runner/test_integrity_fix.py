@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
+from runner.decision import changed_tokens
 from tests.fixtures.model_provider import FakeModelProvider
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
@@ -89,10 +90,13 @@ ATTACKS = [
     ),
 ]
 HONEST = greet(body='    return "Hello, " + name + "!"\n')
+OTHER_HONEST = greet(body='    return f"Hello, {name}!"\n')
 
 
-def answer(patch: str) -> str:
-    return json.dumps({"patches": [{"description": "Fix the greeting.", "diff": patch}]})
+def answer(*patches: str) -> str:
+    return json.dumps(
+        {"patches": [{"description": "Fix the greeting.", "diff": p} for p in patches]}
+    )
 
 
 @pytest.fixture
@@ -109,11 +113,13 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sandbox_image: str) ->
     return root
 
 
-def fix(repo: Path, provider: FakeModelProvider, patch: str) -> tuple[int, dict]:
+def fix(repo: Path, provider: FakeModelProvider, *patches: str) -> tuple[int, dict]:
     # Every model call (category refinement and the repair, each with a retry) gets the answer.
-    provider.script("gpt-4o-mini", *[answer(patch)] * 6)
+    provider.script("gpt-4o-mini", *[answer(*patches)] * 6)
     env = {"TRUTH_MODEL_API_BASE": provider.api_base, "TRUTH_MODEL_API_KEY": provider.api_key}
-    result = CliRunner(env=env).invoke(cli, ["fix", str(repo), "--json"], catch_exceptions=False)
+    # Candidates are judged in rounds of 8, so both of the model's fixes are judged together.
+    args = ["fix", str(repo), "--json", "--candidates", "8"]
+    result = CliRunner(env=env).invoke(cli, args, catch_exceptions=False)
     return result.exit_code, json.loads(result.stdout)
 
 
@@ -134,9 +140,15 @@ def test_truth_fix_refuses_the_model_s_attack(
     assert words in from_model[0]["reason"], from_model[0]["reason"]
 
 
-def test_truth_fix_verifies_the_model_s_honest_fix(
+def test_truth_fix_verifies_the_model_s_honest_fix_after_its_re_runs(
     repo: Path, model_provider: FakeModelProvider
 ) -> None:
-    code, outcome = fix(repo, model_provider, HONEST)
+    code, outcome = fix(repo, model_provider, OTHER_HONEST, HONEST)
     assert (code, outcome["status"]) == (0, "verified"), outcome["message"]
     assert outcome["winner"]["engine"] == "model"
+    assert "and in 3 re-run(s) in fresh containers" in outcome["message"]
+    # both fixes pass: the report says the tests do not pin the behaviour down
+    assert "the tests accept 2 different fixes" in outcome["message"]
+    # the smaller change (7 changed tokens against 8) wins, though the model gave it second
+    assert changed_tokens(HONEST) < changed_tokens(OTHER_HONEST)
+    assert outcome["winner"]["diff"] == HONEST
