@@ -103,6 +103,9 @@ def _run_problem(baseline: RunResult, patched: RunResult) -> tuple[Verdict, str]
         return ends[patched.end], patched.reason or f"patched run ended: {patched.end}"
     if patched.evidence_problem:
         return Verdict.ERROR, f"inconsistent evidence: {patched.evidence_problem}"
+    for name, run in (("baseline", baseline), ("patched run", patched)):
+        if not run.has_evidence and run.end is not RunEnd.EXITED:
+            return Verdict.ERROR, f"no per-test evidence: the {name} ended ({run.end}) first"
     if not baseline.has_evidence or not patched.has_evidence:
         return Verdict.ERROR, NO_EVIDENCE
     return None
