@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import socket
 import subprocess
@@ -53,6 +54,7 @@ def serve(port: int, state_dir: str) -> None:
         github_app_id=1,
         github_private_key=SecretStr("unused"),
     )
+    logging.getLogger("webhooks").setLevel(logging.ERROR)  # one warning per forged upload
     uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="error")
 
 
