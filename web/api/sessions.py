@@ -11,8 +11,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from db.fix_sessions import CandidateRecord, FixSession
 from db.queries import SessionDetail
-from db.sessions import CandidateRecord, FixSession
 from web import params as checks
 from web.api.auth import Authenticate, error
 from web.auth import Viewer
