@@ -47,6 +47,7 @@ class SessionStatus(StrEnum):
     VERIFIED = "verified"
     NO_FIX = "no_fix"
     NOTHING_TO_FIX = "nothing_to_fix"
+    ENVIRONMENT_ERROR = "environment_error"  # the tests cannot run as the repository declares
     ERROR = "error"
 
 

@@ -81,6 +81,7 @@ def make_ready(
     progress: Progress,
     image: str | None = None,
     ca_bundle: Path | None = None,
+    labels: dict[str, str] | None = None,
 ) -> Ready:
     """Choose the Python, build or reuse its image, install the dependencies (cached)."""
     found = discover_snapshot(snapshot)
@@ -89,7 +90,7 @@ def make_ready(
     with timed(progress, f"Sandbox image for Python {python.version}"):
         base = ensure_image(client, image, python=python.version)
     limit = baseline_limits(limits, options.timeout)
-    sandbox = Sandbox(client, base, limit)
+    sandbox = Sandbox(client, base, limit, labels)
     report = None
     if found.installs_anything or options.install_command:
         for line in found.summary():

@@ -101,7 +101,8 @@ def verify_tiered(
     candidate = limited(sandbox, limits)
     try:
         targets = targets_of(baseline, target_tests)
-        if command.runs_pytest and targets:
+        # A reproduction test (base_patch) is part of every tree; the quick tier cannot add it.
+        if command.runs_pytest and targets and not verify_options.get("base_patch"):
             dropped = _quick(candidate, snapshot, patch, command, targets, baseline)
             if dropped is not None:
                 return dropped

@@ -1,13 +1,15 @@
 """`truth fix PATH`: the whole fix pipeline on a local checkout, with live progress.
 
 Reads the checkout's own `.github/truth.yml` (test_command, install_command, max_candidates,
-protected_paths, allow_dangerous_calls) like the GitHub App does; flags override it.
+protected_paths, allow_dangerous_calls, python, timeout, targets, env) like the GitHub App does;
+flags override it.
 
 Exit codes: 0 verified fix found, 1 no verified fix, 3 nothing to fix (the tests pass),
-2 bad input or an environment problem (the message says what to do).
+2 bad input or an environment problem, including `environment_error` (the tests cannot run as
+the repository declares them; the message says what to do).
 
 `--json` prints one object on stdout:
-{"status": "verified"|"no_fix"|"nothing_to_fix", "session_id", "message",
+{"status": "verified"|"no_fix"|"nothing_to_fix"|"environment_error", "session_id", "message",
  "baseline": {"command", "end", "exit_code", "duration_ms", "failing_tests", "passing_tests"},
  "failures": [{"test_id", "exc_type", "message", "category", "frames": [...]}],
  "libraries": {name: version|null},
@@ -34,7 +36,12 @@ from bot.fix.types import FixOutcome, FixRequest, FixStatus
 from bot.github.config import CONFIG_PATH, RepoConfig, parse_config_text
 from bot.settings import load_settings
 
-EXIT_CODES = {FixStatus.VERIFIED: 0, FixStatus.NO_FIX: 1, FixStatus.NOTHING_TO_FIX: 3}
+EXIT_CODES = {
+    FixStatus.VERIFIED: 0,
+    FixStatus.NO_FIX: 1,
+    FixStatus.NOTHING_TO_FIX: 3,
+    FixStatus.ENVIRONMENT_ERROR: 2,
+}
 STAGE_STYLE = {"candidate": "bold", "done": "bold green", "preparing": "dim"}
 
 
@@ -125,6 +132,8 @@ def _print_summary(console: Console, outcome: FixOutcome, root: Path) -> None:
         console.print(Syntax(winner.diff, "diff", background_color="default"))
         console.print(f"Proof: {outcome.proof_text_path}  (JSON: {outcome.proof_json_path})")
         console.print(f"Apply it with:  git -C {root} apply {outcome.patch_path}", markup=False)
+    elif outcome.status is FixStatus.ENVIRONMENT_ERROR:
+        console.rule("[bold red]The tests cannot run as declared")
     elif outcome.status is FixStatus.NO_FIX:
         console.rule("[bold yellow]No verified fix")
         rows = [f"  {c.id}  {c.engine:<8} {c.status:<14} {c.reason}" for c in outcome.candidates]
@@ -147,8 +156,20 @@ def _print_summary(console: Console, outcome: FixOutcome, root: Path) -> None:
     default=None,
     help="Candidates verified in parallel per round (default 3).",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=None,
+    help="The baseline's time limit in seconds (candidates' limits follow its measured time).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
-def fix(path: Path, test_command: str | None, candidates: int | None, as_json: bool) -> None:
+def fix(
+    path: Path,
+    test_command: str | None,
+    candidates: int | None,
+    timeout: float | None,
+    as_json: bool,
+) -> None:
     """Find a verified fix for the failing tests of the repository at PATH."""
     from bot.fix.pipeline import build_deps, repo_root_of, run_fix
     from runner.errors import RunnerError
@@ -176,6 +197,10 @@ def fix(path: Path, test_command: str | None, candidates: int | None, as_json: b
         install_command=config.install_command,
         protected_paths=config.protected_paths,
         allow_dangerous_calls=config.allow_dangerous_calls,
+        python=config.python,
+        timeout=timeout or config.timeout,
+        targets=config.targets,
+        env=config.env,
     )
     quiet = as_json and not err.is_terminal
     try:

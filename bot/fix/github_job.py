@@ -33,6 +33,7 @@ HEADLINES = {
     FixStatus.VERIFIED: "verified fix posted",
     FixStatus.NO_FIX: "no verified fix",
     FixStatus.NOTHING_TO_FIX: "nothing to fix",
+    FixStatus.ENVIRONMENT_ERROR: "the tests cannot run as declared",
 }
 
 
@@ -108,6 +109,10 @@ async def fix_failure(worker: WorkerContext, job: FixJob) -> str:
             protected_paths=config.protected_paths,
             allow_dangerous_calls=config.allow_dangerous_calls,
             origin=Origin(job.repository, job.head_sha, job.pull_number, job.installation_id),
+            python=config.python,
+            timeout=config.timeout,
+            targets=config.targets,
+            env=config.env,
         )
         outcome = await _run_pipeline(worker, request, check)
         # Read now: the checkout is gone once this block ends.

@@ -36,11 +36,11 @@ from bot.repair.fix_cache import remember_fix
 from bot.repair.model_categorizer import refine_category
 from bot.settings import Settings
 from runner.decision import alternatives_note, choose, confirm, reproduce_baseline
-from runner.deps import dependency_spec
 from runner.results import RunResult, Verification
 from runner.sandbox import Sandbox
+from runner.session import Options, Ready, make_ready
 from runner.snapshot import RepoSnapshot
-from runner.verify import verify_many
+from runner.tiered import environment_verdict, verify_many_tiered
 
 
 def test_command_for(request: FixRequest) -> str:
@@ -126,14 +126,25 @@ def _steps(run: FixRun, command: str) -> FixOutcome:
         run.say("analyzing", f"Libraries: {listed}", libraries=libraries)
     snapshot = RepoSnapshot.from_path(request.repo_root)
     run.snapshot = snapshot
-    sandbox = deps.sandbox
-    if dependency_spec(snapshot) or request.install_command:
-        run.say("preparing", "Installing dependencies (cached by their hash)…")
-        sandbox = sandbox.prepare(
-            snapshot,
-            ca_bundle=deps.settings.ca_bundle_path,
+    # The repository's Python, its declared dependencies (cached by their files), its own
+    # test command made runnable, and a baseline limit (runner/session.py).
+    ready = make_ready(
+        deps.sandbox.client,
+        snapshot,
+        deps.settings.sandbox_limits,
+        Options(
+            test_command=command,
             install_command=request.install_command,
-        )
+            python=request.python,
+            timeout=request.timeout or deps.settings.sandbox_timeout_seconds,
+            env=request.env,
+        ),
+        lambda message: run.say("preparing", message),
+        deps.settings.sandbox_image,
+        deps.settings.ca_bundle_path,
+        labels=deps.sandbox.labels,
+    )
+    sandbox, command = ready.sandbox, ready.command.command
 
     run.say("reproducing", "Reproducing in sandbox (twice: the failure must show the same way)…")
     baseline, flaky = reproduce_baseline(
@@ -143,6 +154,9 @@ def _steps(run: FixRun, command: str) -> FixOutcome:
     if flaky:
         message = "Flaky" + flaky[len("flaky") :]
         return run.outcome(FixStatus.NOTHING_TO_FIX, message, baseline, [], [], libraries)
+    stopped = environment_verdict(baseline, ready.context)
+    if stopped is not None:  # not a bug to fix: say exactly what stops the tests
+        return run.outcome(FixStatus.ENVIRONMENT_ERROR, stopped.reason, baseline, [], [], libraries)
     base_patch = ""
     if baseline.passed and request.failure_log and not ci_failing_tests(request):
         reproduced = _reproduce_unnamed_failure(run, snapshot, sandbox, command)
@@ -212,7 +226,7 @@ def _steps(run: FixRun, command: str) -> FixOutcome:
         )
     )
 
-    results = _search(run, ctx, snapshot, sandbox, baseline, command, base_patch)
+    results = _search(run, ctx, snapshot, ready, baseline, base_patch)
     winner, note = _confirmed_winner(run, ctx, snapshot, sandbox, command, base_patch, results)
     if winner is None:
         tried = len(results)
@@ -283,9 +297,8 @@ def _search(
     run: FixRun,
     ctx: RepairContext,
     snapshot: RepoSnapshot,
-    sandbox: Sandbox,
+    ready: Ready,
     baseline: RunResult,
-    command: str,
     base_patch: str = "",
 ) -> list[CandidateResult]:
     """Verify candidates batch by batch until one is verified or the budget is spent."""
@@ -311,13 +324,16 @@ def _search(
         for candidate in batch:
             if candidate.rejected_reason:
                 run.judged(candidate_result(candidate, None), None, candidate.patch.diff)
-        checked = verify_many(
-            sandbox,
+        # Tiered: each candidate's target tests first (-x), the full suite only for survivors.
+        checked = verify_many_tiered(
+            ready.sandbox,
             snapshot,
             [c.patch.diff for c in runnable],
-            command,
-            baseline=baseline,
-            target_tests=ctx.failing_tests or None,
+            ready.command,
+            baseline,
+            request.targets or ctx.failing_tests or None,
+            ready.context,
+            ready.baseline_limit,
             parallelism=settings.sandbox_parallelism or None,
             allow_dangerous=request.allow_dangerous_calls,
             # A reproduction test written from the log is part of every candidate's tree.

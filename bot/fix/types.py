@@ -15,6 +15,8 @@ class FixStatus(StrEnum):
     VERIFIED = "verified"
     NO_FIX = "no_fix"
     NOTHING_TO_FIX = "nothing_to_fix"
+    # The tests cannot run as the repository declares them; the message says why and what to do.
+    ENVIRONMENT_ERROR = "environment_error"
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,10 @@ class FixRequest:
     protected_paths: list[str] = field(default_factory=list)
     allow_dangerous_calls: bool = False
     origin: Origin | None = None
+    python: str | None = None  # `python:` in .github/truth.yml; None: from the repository
+    timeout: float | None = None  # the baseline's limit; None: TRUTH_SANDBOX_TIMEOUT_SECONDS
+    targets: list[str] = field(default_factory=list)  # tests a fix must make pass
+    env: dict[str, str] = field(default_factory=dict)  # test environment variables
 
     @property
     def repository(self) -> str | None:

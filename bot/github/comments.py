@@ -84,6 +84,7 @@ def check_output(outcome: FixOutcome, url: str, console: Sequence[str]) -> dict[
         FixStatus.VERIFIED: "Verified fix posted",
         FixStatus.NO_FIX: "No verified fix found",
         FixStatus.NOTHING_TO_FIX: "Tests pass in the sandbox: nothing to fix",
+        FixStatus.ENVIRONMENT_ERROR: "The tests cannot run as the repository declares them",
     }
     summary = (
         f"{outcome.message}\n\n**Proof**\n\n{proof_summary(outcome)}\n\n"
