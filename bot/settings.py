@@ -117,7 +117,8 @@ class Settings(BaseSettings):
     sandbox_memory_mb: int = 1024
     sandbox_cpus: float = 1.0
     sandbox_pids: int = 256
-    sandbox_timeout_seconds: float = 10.0
+    # The baseline run's limit: generous, since candidates' limits follow its measured time.
+    sandbox_timeout_seconds: float = 600.0
     sandbox_output_bytes: int = 1024 * 1024
     sandbox_scratch_mb: int = 256
     sandbox_parallelism: int = Field(default=0, description="0 means the number of cores")
