@@ -152,3 +152,26 @@ def test_truth_fix_verifies_the_model_s_honest_fix_after_its_re_runs(
     # the smaller change (7 changed tokens against 8) wins, though the model gave it second
     assert changed_tokens(HONEST) < changed_tokens(OTHER_HONEST)
     assert outcome["winner"]["diff"] == HONEST
+
+
+def test_truth_verify_refuses_a_test_change_unless_knowingly_allowed(
+    repo: Path, tmp_path: Path
+) -> None:
+    fixed_test = TEST.replace('"Hello, Ada!"', '"Hi Ada"')
+    patch_file = tmp_path / "test-change.patch"
+    patch_file.write_text(diff("tests/test_greet.py", TEST, fixed_test))
+    args = ["verify", str(repo), "--patch", str(patch_file), "--json"]
+
+    refused = CliRunner().invoke(cli, args, catch_exceptions=False)
+    body = json.loads(refused.stdout)
+    assert (refused.exit_code, body["verdict"]) == (1, "rejected")
+    assert body["reason"].startswith("rejected before any run: test-file at tests/test_greet.py:5")
+    assert body["test_changes_allowed"] is False
+
+    allowed = CliRunner().invoke(cli, [*args, "--allow-test-changes"], catch_exceptions=False)
+    body = json.loads(allowed.stdout)
+    assert (allowed.exit_code, body["verdict"]) == (0, "verified"), body["reason"]
+    assert body["test_changes_allowed"] is True
+    assert body["reason"].endswith("test changes were allowed by the person verifying")
+    proof = json.loads(Path(body["proof"]["json"]).read_text())
+    assert proof["test_changes_allowed"] is True
