@@ -126,6 +126,10 @@ class _Reader:
         if test is None or not test.started:
             self.problems.append(f"a report for {test_id}, which never started")
             return
+        if record.get("outcome") == "rerun":
+            # pytest-rerunfailures: the repository's own configuration runs it again from scratch
+            test.started, test.phases = 0, {}
+            return
         if when in test.phases:
             self.problems.append(f"two {when} reports for {test_id}")
             return

@@ -78,3 +78,12 @@ def test_summary_lines_are_parsed_from_the_last_one() -> None:
     assert summary_counts(out) == {"failed": 1, "passed": 2, "error": 1}
     assert summary_counts("no tests ran in 0.01s") == {}
     assert summary_counts("nothing") is None
+
+
+def test_a_rerun_configured_by_the_repository_starts_the_test_afresh() -> None:
+    rerun = {"t": "report", "id": "a", "when": "call", "outcome": "rerun", "ms": 1}
+    first = [*test_run("a", "failed")[:2], rerun]
+    stream = records(0, {"passed": 1, "rerun": 1}, first + test_run("a"))
+    evidence = read_evidence(stream, 0, "1 passed, 1 rerun in 0.10s", True)
+    assert evidence.problem == ""
+    assert evidence.tests["a"].status is TestStatus.PASSED
