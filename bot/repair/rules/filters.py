@@ -31,13 +31,44 @@ def nonsense(before: ast.Module, after: ast.Module, line: int) -> str:
         if name in modules:
             return f"assigns to the imported module `{name}`"
     old = {ast.dump(n) for s in _statements_on(before, line) for n in ast.walk(s)}
+    indexes = _index_names(after)
     for statement in _statements_on(after, line):
         for node in ast.walk(statement):
             if ast.dump(node) in old:
                 continue
-            why = _why_nonsense(node, modules, callables)
+            why = _why_nonsense(node, modules, callables) or _float_index(statement, node, indexes)
             if why:
                 return why
+    return ""
+
+
+def _index_names(tree: ast.Module) -> set[str]:
+    """Names used as a subscript index or a `range()` bound: they must stay integers."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name):
+            names.add(node.slice.id)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "range"
+        ):
+            names |= {a.id for a in node.args if isinstance(a, ast.Name)}
+    return names
+
+
+def _float_index(statement: ast.stmt, node: ast.AST, indexes: set[str]) -> str:
+    """`mid = (lo + hi) / 2` where `mid` indexes a list: a float index cannot be meant."""
+    if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div)):
+        return ""
+    targets: list[ast.expr] = []
+    if isinstance(statement, ast.Assign):
+        targets = statement.targets
+    elif isinstance(statement, ast.AugAssign):
+        targets = [statement.target]
+    stored = {t.id for t in targets if isinstance(t, ast.Name)}
+    if stored & indexes:
+        return f"makes the index `{', '.join(sorted(stored & indexes))}` a float"
     return ""
 
 

@@ -32,6 +32,8 @@ COMPARE_ALTERNATIVES = {
     "in": ["not in"],
     "not in": ["in"],
 }
+# `<` ↔ `<=`: the classic off-by-one in a condition, learnt apart from other comparison swaps
+BOUNDARY = {"<": "<=", "<=": "<", ">": ">=", ">=": ">"}
 ARITH_TEXT = {
     ast.Add: "+",
     ast.Sub: "-",
@@ -94,7 +96,7 @@ def compare_swaps(src: Source, node: ast.Compare) -> list[Edit]:
                 operands[index + 1],
                 _op_pattern(old),
                 new,
-                "compare",
+                "boundary" if BOUNDARY.get(old) == new else "compare",
                 rank,
                 label,
             )

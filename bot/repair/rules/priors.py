@@ -8,11 +8,11 @@ from __future__ import annotations
 # candidates is the intended fix, per candidate it generates), relative to the best template.
 LEARNT_PRIORS = {
     "missing_statement": 1.0, "initial_value": 0.95, "break_continue": 0.95,
-    "mutable_default": 0.95, "boolop": 0.9, "loop_update": 0.88, "reverse_result": 0.64,
-    "recursion": 0.62, "return_value": 0.6, "copy": 0.6, "container_method": 0.57, "slice": 0.45,
-    "plus_one": 0.39, "arith": 0.33, "index": 0.32, "base_case": 0.26, "constant": 0.26,
-    "compare": 0.25, "off_by_one": 0.23, "swap_args": 0.22, "negate": 0.2,
-    "wrong_variable": 0.14,
+    "mutable_default": 0.95, "boolop": 0.9, "loop_update": 0.88, "boundary": 0.65,
+    "reverse_result": 0.64, "recursion": 0.62, "copy": 0.6, "container_method": 0.57,
+    "return_value": 0.54, "slice": 0.45, "plus_one": 0.39, "arith": 0.33, "index": 0.32,
+    "constant": 0.27, "base_case": 0.26, "off_by_one": 0.23, "swap_args": 0.22, "negate": 0.2,
+    "wrong_variable": 0.14, "compare": 0.12,
 }  # fmt: skip
 OTHER_PRIORS = {
     "rename": 0.5, "attribute": 0.9, "import": 0.2, "none_guard": 0.3, "empty_guard": 0.25,
@@ -55,7 +55,10 @@ def priors_for(
     kind: str, none_in_assertion: bool, learnt: dict[str, float] | None = None
 ) -> dict[str, float]:
     base = {**OTHER_PRIORS, **(LEARNT_PRIORS if learnt is None else learnt)}
-    priors = {**base, **PRIORS_BY_EXCEPTION.get(kind, {})}
+    overrides = PRIORS_BY_EXCEPTION.get(kind, {})
+    priors = {**base, **overrides}
+    if "compare" in overrides:  # what the exception says of comparisons holds for boundaries
+        priors["boundary"] = max(priors["boundary"], overrides["compare"])
     if kind == "AssertionError" and none_in_assertion:
         priors["missing_return"] = 1.0
         priors["return_value"] = 1.0

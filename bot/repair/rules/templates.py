@@ -59,7 +59,7 @@ def expression_edits(
             edits.extend(swap_arguments(src, node, parameters or {}))
         elif isinstance(node, ast.Subscript):
             edits.extend(subscript_off_by_one(src, node))
-        elif isinstance(node, ast.Constant):
+        elif isinstance(node, ast.Constant) and not _returned_sentinel(statement, node):
             edits.extend(constant_tweaks(src, node))
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             edits.extend(rename(src, node, hints, scope_names))
@@ -72,3 +72,14 @@ def expression_edits(
     ):
         edits.extend(negate(src, statement.value))
     return edits
+
+
+def _returned_sentinel(statement: ast.stmt, node: ast.Constant) -> bool:
+    """`return -1` / `return 0`: a wrong sentinel is the return-value template's job; nudging it
+    by one (`-2`) is never the fix."""
+    if not isinstance(statement, ast.Return) or statement.value is None:
+        return False
+    value = statement.value
+    if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.USub):
+        value = value.operand
+    return value is node

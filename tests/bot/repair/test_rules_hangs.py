@@ -53,7 +53,13 @@ def test_hung_loop_is_fixed_within_the_first_candidates_all_inside_loops(tmp_pat
     ]
     assert fixed, [c.description for c in candidates]
     assert {c.meta["line"] for c in candidates} <= _loop_lines(mutated)
-    assert candidates[0].meta["template"] in {"compare", "negate", "boolop", "off_by_one"}
+    assert candidates[0].meta["template"] in {
+        "compare",
+        "boundary",
+        "negate",
+        "boolop",
+        "off_by_one",
+    }
 
 
 def test_recursive_function_that_hangs_gets_base_case_candidates(tmp_path: Path) -> None:
