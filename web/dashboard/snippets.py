@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
+from bot.repair.fix_cache import RULES_PREFIX
 from db.engine import session_scope
 from db.fix_sessions import FixCacheEntry, FixSession
 from web.auth import Viewer
@@ -57,7 +58,7 @@ def build_snippets(
     for entry in entries:
         if not viewer.local and entry.repository is not None and entry.repository not in own_repos:
             continue
-        label = labels.get(entry.signature)
+        label = labels.get(entry.signature.removeprefix(RULES_PREFIX))
         kind = label.error_type if label and label.error_type else "unknown"
         if wanted and wanted not in kind.lower():
             continue
@@ -79,11 +80,13 @@ def load_snippets(engine: Engine, viewer: Viewer, error_type: str | None) -> lis
         entries = list(
             db.exec(
                 select(FixCacheEntry)
+                # Only fixes verified under the current rules; the key is prefix + signature.
+                .where(col(FixCacheEntry.signature).startswith(RULES_PREFIX))
                 .order_by(col(FixCacheEntry.verified_count).desc(), col(FixCacheEntry.id))
                 .limit(MAX_ENTRIES)
             )
         )
-        signatures = sorted({entry.signature for entry in entries})
+        signatures = sorted({entry.signature.removeprefix(RULES_PREFIX) for entry in entries})
         rows = db.exec(
             select(FixSession)
             .where(col(FixSession.signature).in_(signatures))
