@@ -144,9 +144,6 @@ def _steps(run: FixRun, command: str) -> FixOutcome:
         deps.settings.ca_bundle_path,
         labels=deps.sandbox.labels,
     )
-    if request.test_selector:
-        selected = f"{ready.command.command} {request.test_selector}"
-        ready.command = replace(ready.command, command=selected)
     sandbox, command = ready.sandbox, ready.command.command
 
     # Twice, in parallel: a failure that does not show the same way both times is flaky.
