@@ -14,8 +14,8 @@ from bot.repair.base import RepairContext
 from bot.repair.diffs import apply_diff_in_memory, make_diff
 from bot.repair.model_engine import ModelEngine, build_model_engine
 from bot.repair.prompts import PROMPT_VERSION
+from bot.repair.usage import Usage
 from bot.settings import Settings
-from bot.usage import Usage
 from tests.fixtures.model_provider import FakeModelProvider, rate_limited
 
 PRIMARY, FALLBACK = "openai/gpt-4o-mini", "openai/gpt-4o"
@@ -104,7 +104,7 @@ def test_good_json_becomes_candidates_with_applicable_diffs(
     assert candidates[0].diff.startswith("--- a/pkg/seq.py\n+++ b/pkg/seq.py\n")
     assert candidates[0].description == "Index the last element, not one past it."
     assert {c.engine for c in candidates} == {"model"}
-    assert candidates[0].meta == {"model": PRIMARY, "prompt_version": PROMPT_VERSION}
+    assert candidates[0].meta == {"model": PRIMARY, "prompt_version": PROMPT_VERSION, "round": 1}
     assert (usage.tokens_in, usage.tokens_out, usage.calls) == (120, 40, 1)
     assert usage.cost_usd > 0  # gpt-4o-mini has a price in litellm's bundled table
     request = model_provider.requests[0]
