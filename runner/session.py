@@ -100,7 +100,10 @@ def make_ready(
         report = install_report(client, sandbox.image)
         for step in report.steps if report else []:
             progress(f"  {step['status']}: {step['name']} ({step['seconds']} s)")
-    command = resolve(options.test_command, lambda name: _text(snapshot, name))
+    wanted, source = chosen_command(options.test_command, found)
+    command = resolve(wanted, lambda name: _text(snapshot, name))
+    if source:
+        command = replace(command, how=f"{source}; {command.how}")
     command = replace(command, command=with_env(command.command, options.env))
     progress(f"Test command: {command.command} ({command.how})")
     failed = tuple(s["name"] for s in report.failed()) if report else ()
@@ -112,6 +115,17 @@ def make_ready(
         test_file_hint=_test_file_hint(snapshot),
     )
     return Ready(sandbox, python, command, found, report, context, limit.wall_seconds)
+
+
+def chosen_command(configured: str | None, found: Discovery) -> tuple[str | None, str]:
+    """The configured command, else the one the CI workflow's test job runs (when it has no
+    workflow expressions), else None (the default); and where it came from."""
+    if configured:
+        return configured, ""
+    ci = found.ci
+    if ci and ci.test_command and "${{" not in ci.test_command:
+        return ci.test_command, f"the test command of job `{ci.job}` in {ci.path}"
+    return None, ""
 
 
 def _text(snapshot: RepoSnapshot, name: str) -> str | None:

@@ -7,6 +7,7 @@ session record, the terminal and the check run are listeners.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from bot.analysis.categorize import categorize
@@ -31,7 +32,8 @@ from bot.fix.run import FixRun, PipelineDeps
 from bot.fix.search import CandidateStream, ScreenedCandidate, candidate_result
 from bot.fix.types import CandidateResult, FixOutcome, FixRequest, FixStatus
 from bot.metrics import worker_metrics
-from bot.repair.base import RepairContext
+from bot.repair.base import CandidateFeedback, RepairContext
+from bot.repair.coverage import collect_spectrum
 from bot.repair.fix_cache import remember_fix
 from bot.repair.model_categorizer import refine_category
 from bot.settings import Settings
@@ -133,7 +135,8 @@ def _steps(run: FixRun, command: str) -> FixOutcome:
         snapshot,
         deps.settings.sandbox_limits,
         Options(
-            test_command=command,
+            # None lets the repository's CI test command (or the default) be used.
+            test_command=request.test_command,
             install_command=request.install_command,
             python=request.python,
             timeout=request.timeout or deps.settings.sandbox_timeout_seconds,
@@ -144,6 +147,9 @@ def _steps(run: FixRun, command: str) -> FixOutcome:
         deps.settings.ca_bundle_path,
         labels=deps.sandbox.labels,
     )
+    if request.test_selector:
+        selected = f"{ready.command.command} {request.test_selector}"
+        ready.command = replace(ready.command, command=selected)
     sandbox, command = ready.sandbox, ready.command.command
 
     # Twice, in parallel: a failure that does not show the same way both times is flaky.
@@ -216,6 +222,8 @@ def _steps(run: FixRun, command: str) -> FixOutcome:
         protected_paths=request.protected_paths,
         baseline_output=baseline.stdout[-20_000:],
     )
+    # Per-test line coverage (one more sandbox run) ranks statements for the rule engine.
+    ctx.spectrum = collect_spectrum(sandbox, snapshot, command, base_patch)
     run.emit(
         Classified(
             run.session_id,
@@ -325,6 +333,8 @@ def _search(
         for candidate in batch:
             if candidate.rejected_reason:
                 run.judged(candidate_result(candidate, None), None, candidate.patch.diff)
+                reason = candidate.rejected_reason
+                ctx.feedback.append(CandidateFeedback(candidate.patch.diff, "rejected", reason))
         # Tiered: each candidate's target tests first (-x), the full suite only for survivors.
         checked = verify_many_tiered(
             ready.sandbox,
@@ -355,6 +365,11 @@ def _search(
             result = candidate_result(candidate, verification)
             # Judged one by one, so the dashboard's candidate table fills in while it runs.
             run.judged(result, verification, base_patch + candidate.patch.diff)
+            # What the tests said goes back to conversational engines (their next round).
+            output = verification.patched.stdout[-4000:] if verification.patched else ""
+            ctx.feedback.append(
+                CandidateFeedback(candidate.patch.diff, result.status, result.reason, output)
+            )
         if any(v.verified for v in verifications.values()):
             break
     for error in stream.engine_errors:

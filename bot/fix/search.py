@@ -61,41 +61,67 @@ class CandidateStream:
         self._allow_dangerous = allow_dangerous
         self._seen: dict[str, ScreenedCandidate] = {}
         self.engine_errors: list[str] = []
+        self._emitted = 0
         self._iter = self._generate()
 
     def _generate(self) -> Iterator[ScreenedCandidate]:
-        emitted = 0
         for engine in self._engines:
             try:
                 # Drain the engine before verifying anything: engines budget their own time
                 # on the wall clock, and a lazy generator would also be charged for the
                 # minutes its first candidates spend in sandboxes.
-                remaining = self._max - emitted
+                remaining = self._max - self._emitted
                 proposals = list(islice(engine.propose(self._ctx, remaining), remaining))
             except Exception as exc:  # one engine's failure must not end the search
                 self.engine_errors.append(f"{engine.name}: {type(exc).__name__}: {exc}")
                 continue
             for patch in proposals:
-                if emitted >= self._max or time.monotonic() > self._deadline:
+                if self._emitted >= self._max or self.out_of_time():
                     return
-                key = _normalized(patch.diff)
-                if key in self._seen:
-                    duplicate = self._seen[key]
-                    duplicate.votes += 1
-                    duplicate.engines.append(engine.name)
-                    continue
-                emitted += 1
-                candidate = ScreenedCandidate(id=f"c{emitted}", patch=patch, engines=[engine.name])
-                verdict = check_patch(
-                    self._ctx.repo_root,
-                    patch.diff,
-                    allow_dangerous=self._allow_dangerous,
-                    protected_paths=self._ctx.protected_paths,
-                )
-                if not verdict.ok:
-                    candidate.rejected_reason = verdict.reason
-                self._seen[key] = candidate
-                yield candidate
+                candidate = self._screen(engine.name, patch)
+                if candidate is not None:
+                    yield candidate
+
+    def _screen(self, engine: str, patch: CandidatePatch) -> ScreenedCandidate | None:
+        """A new screened candidate, or None for a duplicate (counted as a vote)."""
+        key = _normalized(patch.diff)
+        if key in self._seen:
+            duplicate = self._seen[key]
+            duplicate.votes += 1
+            duplicate.engines.append(engine)
+            return None
+        self._emitted += 1
+        candidate = ScreenedCandidate(id=f"c{self._emitted}", patch=patch, engines=[engine])
+        verdict = check_patch(
+            self._ctx.repo_root,
+            patch.diff,
+            allow_dangerous=self._allow_dangerous,
+            protected_paths=self._ctx.protected_paths,
+        )
+        if not verdict.ok:
+            candidate.rejected_reason = verdict.reason
+        self._seen[key] = candidate
+        return candidate
+
+    def _follow_ups(self) -> list[ScreenedCandidate]:
+        """Once every candidate so far was judged (into ctx.feedback): conversational engines
+        (the model) are told how their last ones failed and answer again."""
+        batch: list[ScreenedCandidate] = []
+        for engine in self._engines:
+            follow_up = getattr(engine, "follow_up", None)
+            remaining = self._max - self._emitted
+            if follow_up is None or remaining <= 0 or self.out_of_time():
+                continue
+            try:
+                patches = list(follow_up(self._ctx, remaining))
+            except Exception as exc:  # as for propose: skip the engine, keep the search
+                self.engine_errors.append(f"{engine.name}: {type(exc).__name__}: {exc}")
+                continue
+            for patch in patches[:remaining]:
+                candidate = self._screen(engine.name, patch)
+                if candidate is not None:
+                    batch.append(candidate)
+        return batch
 
     def out_of_time(self) -> bool:
         return time.monotonic() > self._deadline
@@ -106,7 +132,7 @@ class CandidateStream:
             batch.append(candidate)
             if len(batch) >= size:
                 break
-        return batch
+        return batch or self._follow_ups()
 
 
 def pick_winner(results: Sequence[CandidateResult]) -> CandidateResult | None:

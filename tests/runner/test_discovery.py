@@ -132,3 +132,15 @@ def test_tox_deps_include_requirement_files_written_without_a_space() -> None:
         "tox.ini [testenv] deps": ["mock"],
         "ci/test-reqs.txt (tox deps)": ["hypothesis"],
     }
+
+
+def test_ci_test_command_is_the_default_unless_configured() -> None:
+    from runner.session import chosen_command
+
+    found = found_in("ci_only")
+    assert chosen_command(None, found) == (
+        "pytest -q",
+        "the test command of job `tests` in .github/workflows/tests.yml",
+    )
+    assert chosen_command("python -m pytest tests", found) == ("python -m pytest tests", "")
+    assert chosen_command(None, found_in("setup_py_only")) == (None, "")
