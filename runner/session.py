@@ -14,6 +14,7 @@ import docker
 
 from runner.deps import InstallReport, install_report
 from runner.discovery import Discovery, PythonChoice, choose_python, discover_snapshot
+from runner.egress_fence import EgressPolicy
 from runner.environment import Context, own_modules
 from runner.images import ensure_image
 from runner.limits import SandboxLimits, baseline_limits
@@ -82,6 +83,7 @@ def make_ready(
     image: str | None = None,
     ca_bundle: Path | None = None,
     labels: dict[str, str] | None = None,
+    egress: EgressPolicy | None = None,
 ) -> Ready:
     """Choose the Python, build or reuse its image, install the dependencies (cached)."""
     found = discover_snapshot(snapshot)
@@ -96,7 +98,7 @@ def make_ready(
         for line in found.summary():
             progress(f"  declared: {line}")
         with timed(progress, "Installing the repository's dependencies (cached by their files)"):
-            sandbox = sandbox.prepare(snapshot, ca_bundle, options.install_command)
+            sandbox = sandbox.prepare(snapshot, ca_bundle, options.install_command, egress)
         report = install_report(client, sandbox.image)
         for step in report.steps if report else []:
             progress(f"  {step['status']}: {step['name']} ({step['seconds']} s)")

@@ -90,6 +90,7 @@ def run_verify(
         progress,
         settings.sandbox_image,
         settings.ca_bundle_path,
+        egress=settings.egress_policy,
     )
     baseline = run_baseline(ready, snapshot, progress)
     result = environment_verdict(baseline, ready.context)

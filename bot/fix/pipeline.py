@@ -31,6 +31,7 @@ from bot.fix.reproduce import model_engine_of, reproduce_from_log
 from bot.fix.run import FixRun, PipelineDeps
 from bot.fix.search import CandidateStream, ScreenedCandidate, candidate_result
 from bot.fix.types import CandidateResult, FixOutcome, FixRequest, FixStatus
+from bot.logs import log_context
 from bot.metrics import worker_metrics
 from bot.repair.base import CandidateFeedback, RepairContext
 from bot.repair.coverage import collect_spectrum
@@ -112,7 +113,9 @@ def run_fix(request: FixRequest, deps: PipelineDeps, *listeners: Listener) -> Fi
     command = test_command_for(request)
     run.emit(SessionStarted(run.session_id, "analyzing", request=request, test_command=command))
     try:
-        return _steps(run, command)
+        # Log lines written on this thread during the session carry its id.
+        with log_context(session_id=run.session_id):
+            return _steps(run, command)
     except Exception as exc:
         # The session must not stay "running" forever on the dashboard.
         run.emit(Crashed(run.session_id, "error", f"{type(exc).__name__}: {exc}", usage=run.usage))
@@ -146,6 +149,7 @@ def _steps(run: FixRun, command: str) -> FixOutcome:
         deps.settings.sandbox_image,
         deps.settings.ca_bundle_path,
         labels=deps.sandbox.labels,
+        egress=deps.settings.egress_policy,
     )
     if request.test_selector:
         selected = f"{ready.command.command} {request.test_selector}"

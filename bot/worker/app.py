@@ -20,11 +20,15 @@ FUNCTIONS = [arq_function(job) for job in ROUTER.jobs.values()]
 
 async def reap_containers(ctx: dict[str, Any]) -> int:
     """Remove sandboxes a killed worker left behind (only old ones: others may be running)."""
+    from runner.egress_fence import prune_egress_volumes
     from runner.sandbox import reap_leftovers
 
     worker: WorkerContext = ctx["worker"]
     deps = await worker.pipeline()
-    return await asyncio.to_thread(reap_leftovers, deps.sandbox.client)
+    removed = await asyncio.to_thread(reap_leftovers, deps.sandbox.client)
+    # The install proxies' socket volumes; Docker keeps any a running proxy still mounts.
+    await asyncio.to_thread(prune_egress_volumes, deps.sandbox.client)
+    return removed
 
 
 CRON_JOBS = [
@@ -55,6 +59,8 @@ def worker_settings(settings: Settings, **overrides: Any) -> dict[str, Any]:
         "job_timeout": ARQ_TIMEOUT_S,
         "max_tries": ARQ_MAX_TRIES,
         "max_jobs": 4,
+        # A push to a PR aborts the session on its old head (bot/fix/supersede.py).
+        "allow_abort_jobs": True,
         "keep_result": 3600,
         # Let a running fix finish (or reach a safe point) on SIGTERM before cancelling it.
         "job_completion_wait": 60,
