@@ -35,6 +35,9 @@ def _tox(command: str, read: Callable[[str], str | None]) -> TestCommand | None:
     if not found or not found.commands:
         return None
     joined = " && ".join(found.commands)
+    if found.setenv:  # e.g. DJANGO_SETTINGS_MODULE: the tests need tox's environment too
+        pairs = " ".join(f"{k}={shlex.quote(v)}" for k, v in sorted(found.setenv.items()))
+        joined = f"export {pairs}; {joined}"
     return TestCommand(joined, f"`{command}` runs [testenv{':' + env if env else ''}] of tox.ini")
 
 

@@ -20,6 +20,7 @@ class ToxEnv:
     installs_project: bool = True
     commands: list[str] = field(default_factory=list)
     envlist: list[str] = field(default_factory=list)
+    setenv: dict[str, str] = field(default_factory=dict)  # literal values only
 
     def python_versions(self) -> list[str]:
         """Python versions the envlist names (`py39` -> `3.9`, `py3.13` -> `3.13`)."""
@@ -84,6 +85,11 @@ def read_tox(path: str, text: str, env: str | None = None) -> ToxEnv | None:
         found.deps.append(line)
     found.extras = [e.strip() for e in re.split(r"[,\s]+", value("extras")) if e.strip()]
     found.installs_project = value("skip_install").strip().lower() != "true"
+    for line in value("setenv").splitlines():
+        name, equals, setting = line.partition("=")
+        literal = equals and "{" not in setting and re.fullmatch(r"[A-Za-z_]\w*", name.strip())
+        if literal:
+            found.setenv[name.strip()] = setting.strip()
     for line in value("commands").splitlines():
         line = _substitute(line, parser).lstrip("- ").strip()
         if line and not _FACTOR.match(line):

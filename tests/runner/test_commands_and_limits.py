@@ -7,6 +7,7 @@ from runner.test_command import resolve, with_targets, with_xdist
 
 TOX = (
     "[tox]\nenvlist = py311\n[testenv]\ndeps = pytest\ncommands =\n    pytest {posargs:tests} -q\n"
+    "setenv =\n    DJANGO_SETTINGS_MODULE = site.settings\n    COVERAGE_FILE = {toxworkdir}/.cov\n"
     "[testenv:lint]\ncommands = ruff check .\n"
 )
 MAKEFILE = (
@@ -21,8 +22,11 @@ def files(**named: str):
 
 def test_tox_and_make_resolve_to_what_they_would_run() -> None:
     read = files(tox_ini=TOX, Makefile=MAKEFILE)
-    assert resolve("tox -e py311", read).command == "pytest tests -q"
-    assert resolve("tox -e lint", read).command == "ruff check ."
+    assert resolve("tox -e py311", read).command == (
+        "export DJANGO_SETTINGS_MODULE=site.settings; pytest tests -q"
+    )
+    lint = resolve("tox -e lint", read).command  # [testenv:lint] inherits [testenv]'s setenv
+    assert lint == "export DJANGO_SETTINGS_MODULE=site.settings; ruff check ."
     made = resolve("make test", read)
     assert made.command == "python3 -m pytest tests" and made.runs_pytest
     assert "Makefile recipe of `test`" in made.how
