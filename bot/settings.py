@@ -11,7 +11,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from bot.constants import DEFAULT_CANDIDATES
+from bot.constants import DEFAULT_CANDIDATES, MAX_CANDIDATES, SEARCH_TIME_BUDGET_S
 from bot.errors import ConfigError
 from runner.egress_fence import EgressPolicy
 from runner.limits import SandboxLimits
@@ -112,6 +112,10 @@ class Settings(BaseSettings):
     model_api_key: SecretStr | None = Field(
         default=None, description="key for that endpoint; unset: the provider's own variable"
     )
+    # The model engine's conversation per session: rounds of ask, verify, tell, and their spend.
+    model_rounds: int = Field(default=3, ge=1)
+    model_session_tokens: int = Field(default=60_000, ge=0)
+    model_session_cost_usd: float = Field(default=0.5, ge=0)
 
     sandbox_image: str | None = None
     sandbox_memory_mb: int = 1024
@@ -144,6 +148,9 @@ class Settings(BaseSettings):
     worker_metrics_port: int = Field(default=9101, description="worker /metrics; 0: off")
 
     candidates: int = DEFAULT_CANDIDATES
+    # The repair search per session: candidates tried at most, and its wall-clock budget.
+    max_repair_candidates: int = Field(default=MAX_CANDIDATES, ge=1)
+    repair_time_budget_seconds: float = Field(default=SEARCH_TIME_BUDGET_S, gt=0)
     daily_verification_quota: int = 200
     max_sessions_per_pr: int = 5
     max_sessions_per_head_sha: int = 2

@@ -15,7 +15,7 @@ from bot.analysis.failures import Category, Failure
 from bot.analysis.libraries import detect_libraries
 from bot.analysis.logs import parse_failures
 from bot.analysis.signature import signature
-from bot.constants import DEFAULT_TEST_COMMAND, MAX_CANDIDATES, SEARCH_TIME_BUDGET_S
+from bot.constants import DEFAULT_TEST_COMMAND
 from bot.fix.events import (
     Broadcast,
     Classified,
@@ -319,8 +319,8 @@ def _search(
     stream = CandidateStream(
         run.engines,
         ctx,
-        max_candidates=MAX_CANDIDATES,
-        time_budget_s=SEARCH_TIME_BUDGET_S,
+        max_candidates=settings.max_repair_candidates,
+        time_budget_s=settings.repair_time_budget_seconds,
         allow_dangerous=request.allow_dangerous_calls,
     )
     screened: list[ScreenedCandidate] = []

@@ -291,4 +291,7 @@ def build_model_engine(settings: Settings, usage: Usage) -> ModelEngine | None:
         usage=usage,
         api_base=settings.model_api_base,
         api_key=settings.model_api_key.get_secret_value() if settings.model_api_key else None,
+        budget=ConversationBudget(
+            settings.model_rounds, settings.model_session_tokens, settings.model_session_cost_usd
+        ),
     )

@@ -12,7 +12,9 @@ import pytest
 from bot.analysis.failures import Category, Failure, Frame
 from bot.repair.base import CandidateFeedback, CandidatePatch, RepairContext
 from bot.repair.conversation import ConversationBudget
-from bot.repair.model_engine import ModelEngine
+from bot.repair.model_engine import ModelEngine, build_model_engine
+from bot.repair.usage import Usage
+from bot.settings import Settings
 from tests.fixtures.model_provider import FakeModelProvider, rate_limited
 
 SOURCE = "def last(items):\n    return items[len(items)]\n"
@@ -161,3 +163,16 @@ def test_a_repeated_fix_is_not_proposed_twice(
     # the second answer repeats the first: nothing new to judge, so the conversation ends
     assert [c.description for c in seen] == ["first item"]
     assert len(model_provider.requests) == 2
+
+
+def test_the_budget_comes_from_the_settings(tmp_path: Path) -> None:
+    settings = Settings(
+        state_dir=tmp_path,
+        model="openai/gpt-4o-mini",
+        model_rounds=2,
+        model_session_tokens=5000,
+        model_session_cost_usd=0.1,
+    )
+    engine = build_model_engine(settings, Usage())
+    assert engine is not None
+    assert engine.budget == ConversationBudget(max_rounds=2, max_tokens=5000, max_cost_usd=0.1)
