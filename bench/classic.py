@@ -24,7 +24,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -100,27 +99,7 @@ def figures(part: str, rows: list[dict[str, object]]) -> dict[str, object]:
     }
 
 
-class CoverageFirst:
-    """The rule engine behind the pipeline's coverage step: when the context has no spectrum
-    yet, collect it in the sandbox first (one extra run), as the wired pipeline does."""
-
-    name = "rules"
-
-    def __init__(self, sandbox: Any, engine: Any) -> None:
-        self.sandbox = sandbox
-        self.engine = engine
-
-    def propose(self, ctx: Any, limit: int) -> Any:
-        from bot.repair.coverage import collect_spectrum
-        from runner.snapshot import RepoSnapshot
-
-        if ctx.spectrum is None:
-            snapshot = RepoSnapshot.from_path(ctx.repo_root)
-            ctx.spectrum = collect_spectrum(self.sandbox, snapshot, ctx.test_command)
-        return self.engine.propose(ctx, limit)
-
-
-def run(split: str, only: list[str], coverage: bool) -> None:
+def run(split: str, only: list[str]) -> None:
     from bot.fix.pipeline import build_deps, run_fix
     from bot.fix.types import FixRequest
     from bot.repair.fix_cache import FixCacheEngine
@@ -131,10 +110,8 @@ def run(split: str, only: list[str], coverage: bool) -> None:
     rows_by_part: dict[str, list[dict[str, object]]] = {}
     with tempfile.TemporaryDirectory() as state, tempfile.TemporaryDirectory() as work:
         deps = build_deps(load_settings(state_dir=Path(state)))
-        rules: Any = RuleEngine()
-        if coverage:
-            rules = CoverageFirst(deps.sandbox, rules)
-        deps.engines = [FixCacheEngine(deps.db), rules]
+        # The built-in engines only, as a new user meets them: no model configured.
+        deps.engines = [FixCacheEngine(deps.db), RuleEngine()]
         for name in names:
             project = write_project(name, Path(work) / name)
             started = time.perf_counter()
@@ -164,16 +141,13 @@ def main() -> None:
     parser.add_argument("--split", choices=["tuned", "heldout", "both"], default="both")
     parser.add_argument("--only", nargs="*", default=[], help="program names")
     parser.add_argument("--learn-priors", action="store_true")
-    parser.add_argument(
-        "--no-coverage", action="store_true", help="rank by traceback and data flow only"
-    )
     args = parser.parse_args()
     if args.learn_priors:
         from bench.classic_priors import learn_priors
 
         print(json.dumps(learn_priors(), indent=1))
         return
-    run(args.split, args.only, coverage=not args.no_coverage)
+    run(args.split, args.only)
 
 
 if __name__ == "__main__":
