@@ -139,6 +139,12 @@ def proof_text(record: dict[str, Any]) -> str:
     if record["regressions"]:
         lines.append("regressions: " + ", ".join(record["regressions"]))
     lines.append("")
+    environment = record.get("environment") or {}
+    if environment:
+        lines.append("== environment")
+        lines += [f"{key}: {value}" for key, value in environment.items() if key != "install"]
+        lines += [f"install: {line}" for line in environment.get("install", [])]
+        lines.append("")
     lines += _run_text("baseline (unpatched)", record["baseline"])
     lines += _run_text("patched", record["patched"])
     if record["patch"]:
@@ -152,6 +158,7 @@ def write_proof(
     name: str,
     patch: str | None = None,
     snapshot: RepoSnapshot | None = None,
+    environment: dict[str, Any] | None = None,
 ) -> tuple[Path, Path]:
     """Write `<name>.json` and `<name>.txt` (and `<name>.patch` when given) into `out_dir`;
     with the `snapshot`, also `tree-<digest>.tar` (the repository, written once and shared by
@@ -172,6 +179,8 @@ def write_proof(
             partial.replace(tree_path)  # atomic: parallel candidates may write it at once
         tree_file = str(tree_path)
     record = proof_record(verification, patch_file, patch, tree_file)
+    if environment:  # the Python, test command and install steps the runs used
+        record["environment"] = environment
     json_path, text_path = out_dir / f"{safe}.json", out_dir / f"{safe}.txt"
     json_path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     text_path.write_text(proof_text(record), encoding="utf-8")

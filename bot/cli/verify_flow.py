@@ -109,7 +109,19 @@ def run_verify(
             )
     existing = pre_existing(result, wanted)
     name = f"verify-{time.strftime('%Y%m%d-%H%M%S')}-{snapshot.digest[:8]}"
-    proof = write_proof(result, settings.state_dir / "proofs", name, patch=patch, snapshot=snapshot)
+    environment = {
+        "python": f"{ready.python.version} ({ready.python.why})",
+        "test_command": f"{ready.command.command} ({ready.command.how})",
+        "install": ready.report.lines() if ready.report else [],
+    }
+    proof = write_proof(
+        result,
+        settings.state_dir / "proofs",
+        name,
+        patch=patch,
+        snapshot=snapshot,
+        environment=environment,
+    )
     if as_json:
         shown = to_json(result, proof)
         shown.update(

@@ -174,3 +174,6 @@ def test_verify_honours_truth_yml_targets_env_and_lists_pre_existing_failures(
     assert body["pre_existing_failures"] == ["tests/test_x.py::test_known_broken"]
     assert body["baseline"]["tests"]["tests/test_x.py::test_greeting"] == "passed"
     assert "GREETING=hallo" in body["test_command"]["command"]
+    proof = json.loads(Path(body["proof"]["json"]).read_text())
+    assert proof["environment"]["python"].startswith("3.11 (")
+    assert "== environment" in Path(body["proof"]["text"]).read_text()
