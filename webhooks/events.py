@@ -70,11 +70,18 @@ class _CiSubject(_Strict):
     head_sha: Sha
     conclusion: str | None = None
     pull_requests: list[PullRef]
+    # A fork's PR comes with pull_requests: []; the worker finds it from the head branch.
+    head_branch: str | None = None
+
+
+class SuiteOfRun(_Strict):
+    head_branch: str | None = None
 
 
 class CheckRun(_CiSubject):
     name: str
     app: App | None = None
+    check_suite: SuiteOfRun | None = None
 
 
 class CheckSuite(_CiSubject):
@@ -85,12 +92,40 @@ class CheckRunEvent(_Event):
     check_run: CheckRun
 
 
+class RequestedAction(_Strict):
+    identifier: Annotated[str, StringConstraints(min_length=1, max_length=20)]  # GitHub caps at 20
+
+
+class CheckRunButtonEvent(CheckRunEvent):
+    """Re-run (rerequested) or one of the check run's own buttons (requested_action)."""
+
+    requested_action: RequestedAction | None = None
+
+
 class CheckSuiteEvent(_Event):
     check_suite: CheckSuite
 
 
+class WorkflowRun(_CiSubject):
+    head_repository: Repository | None = None
+
+
 class WorkflowRunEvent(_Event):
-    workflow_run: _CiSubject
+    workflow_run: WorkflowRun
+
+
+class Branch(_Strict):
+    name: str
+    commit: Commit
+
+
+class StatusEvent(_Event):
+    """A commit status (CI without checks): no action, no PR list, the branches at the sha."""
+
+    sha: Sha
+    state: str
+    context: str
+    branches: list[Branch] | None = None
 
 
 class User(_Strict):
@@ -140,6 +175,7 @@ class PullRequest(_Strict):
 
 class PullRequestEvent(_Event):
     pull_request: PullRequest
+    before: Sha | None = None  # synchronize: the head the push replaced
 
 
 class PingEvent(_Event):
@@ -152,6 +188,9 @@ INSTALLATION_ACTIONS = ("created", "deleted", "suspend", "unsuspend", "new_permi
 # (event, action) as the router keys its routes; action None for events without one.
 MODELS: dict[tuple[str, str | None], type[_Event]] = {
     ("check_run", "completed"): CheckRunEvent,
+    ("check_run", "rerequested"): CheckRunButtonEvent,
+    ("check_run", "requested_action"): CheckRunButtonEvent,
+    ("status", None): StatusEvent,
     ("check_suite", "completed"): CheckSuiteEvent,
     ("workflow_run", "completed"): WorkflowRunEvent,
     ("issue_comment", "created"): IssueCommentEvent,

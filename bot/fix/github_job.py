@@ -11,19 +11,27 @@ from __future__ import annotations
 import asyncio
 import logging
 import tempfile
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from bot.errors import ConfigInvalid
+from bot.fix.admission import admit, end_if_superseded
+from bot.fix.apply_job import apply_verified_fix
 from bot.fix.events import FixEvent, LoopBridge
 from bot.fix.job import FixJob, Trigger
 from bot.fix.quota import quota_problem
 from bot.fix.repo_config import load_repo_config
 from bot.fix.types import FixOutcome, FixRequest, FixStatus, Origin
 from bot.github import comments
-from bot.github.client import split_repo
+from bot.github.annotations import fix_annotations
+from bot.github.apply_fix import APPLY_ACTION, RERUN_ACTION
+from bot.github.failing import triage_head
 from bot.github.fix_pr import read_checkout
-from bot.github.gather import download_repository, failure_logs, pull_patches
+from bot.github.gather import download_repository, pull_patches
+from bot.github.pulls import PullRef
 from bot.github.report import LiveCheckRun, describe_posted, post_fix, upsert_status
+from bot.github.suggestions import changes
 from bot.worker.context import WorkerContext
 from bot.worker.job import Job
 
@@ -40,26 +48,32 @@ HEADLINES = {
 async def fix_failure(worker: WorkerContext, job: FixJob) -> str:
     settings = worker.settings
     gh = worker.github(job.installation_id)
-    owner, name = split_repo(job.repository)
-    pull = (await gh.rest.pulls.async_get(owner, name, job.pull_number)).parsed_data
-    if pull.state != "open" or pull.head.sha != job.head_sha:
-        return (
-            f"skipped: {job.repository}#{job.pull_number} is no longer open at {job.head_sha[:7]}"
-        )
+    admitted = await admit(gh, job)
+    if admitted.pull is None:
+        log.info("%s@%s: not fixing: %s", job.repository, job.head_sha[:7], admitted.reason)
+        return f"skipped: {admitted.reason}"
+    pull = admitted.pull
+    job = replace(job, pull_number=pull.number)  # a fork's PR is known from here on
+    number = pull.number
+    if job.action == "apply_fix":
+        return await apply_verified_fix(gh, worker.db, job, pull)
     problem = await asyncio.to_thread(quota_problem, worker.db, settings, job)
     if problem:
         await upsert_status(
             gh,
             job.repository,
-            job.pull_number,
+            number,
             comments.status_comment("not started", f"Not started: {problem}"),
         )
         return f"quota: {problem}"
+    skipped, logs = await _triage(gh, job, pull)
+    if skipped is not None:
+        return skipped
 
     check = LiveCheckRun(gh, job.repository, job.head_sha, external_id=job.check_key)
     await check.start()
     try:
-        config = await load_repo_config(gh, job.repository, job.head_sha)
+        config = await load_repo_config(gh, job.repository, pull.config_ref)
     except ConfigInvalid as exc:
         await check.finish(
             "neutral",
@@ -79,7 +93,7 @@ async def fix_failure(worker: WorkerContext, job: FixJob) -> str:
     await upsert_status(
         gh,
         job.repository,
-        job.pull_number,
+        number,
         comments.status_comment(
             f"working on `{job.head_sha[:7]}`",
             "Reproducing the failure and trying fixes; the "
@@ -88,15 +102,7 @@ async def fix_failure(worker: WorkerContext, job: FixJob) -> str:
     )
 
     check.add("Gathering the code and the failure logs…")
-    logs = await failure_logs(
-        gh,
-        job.repository,
-        head_sha=job.head_sha,
-        check_run_id=job.check_run_id,
-        ci_app=job.ci_app,
-        workflow_run_id=job.workflow_run_id,
-    )
-    patches = await pull_patches(gh, job.repository, job.pull_number)
+    patches = await pull_patches(gh, job.repository, number)
     with tempfile.TemporaryDirectory(prefix="truth-fix-") as workdir:
         root = await download_repository(gh, job.repository, job.head_sha, Path(workdir))
         request = FixRequest(
@@ -108,7 +114,7 @@ async def fix_failure(worker: WorkerContext, job: FixJob) -> str:
             install_command=config.install_command,
             protected_paths=config.protected_paths,
             allow_dangerous_calls=config.allow_dangerous_calls,
-            origin=Origin(job.repository, job.head_sha, job.pull_number, job.installation_id),
+            origin=Origin(job.repository, job.head_sha, number, job.installation_id),
             python=config.python,
             timeout=config.timeout,
             targets=config.targets,
@@ -123,12 +129,15 @@ async def fix_failure(worker: WorkerContext, job: FixJob) -> str:
         )
     url = comments.session_url(settings.public_url, outcome.session_id)
     check.details_url = url
+    superseded = await end_if_superseded(gh, job, number, check)
+    if superseded is not None:
+        return superseded
     posted_note = ""
     if outcome.status is FixStatus.VERIFIED and outcome.winner is not None:
         posted = await post_fix(
             gh,
             job.repository,
-            job.pull_number,
+            number,
             job.head_sha,
             outcome.winner.diff,
             outcome,
@@ -138,13 +147,17 @@ async def fix_failure(worker: WorkerContext, job: FixJob) -> str:
         )
         posted_note = " Posted " + " and ".join(describe_posted(posted)) + "."
     await check.publish(force=True)
-    await check.finish(
-        comments.check_conclusion(outcome), comments.check_output(outcome, url, check.lines)
-    )
+    output = comments.check_output(outcome, url, check.lines)
+    buttons: list[dict[str, str]] = [RERUN_ACTION]
+    if outcome.status is FixStatus.VERIFIED and outcome.winner is not None:
+        notes = fix_annotations(changes(outcome.winner.diff), url)
+        await check.annotate(notes, {"title": output["title"], "summary": output["summary"]})
+        buttons = [APPLY_ACTION, RERUN_ACTION]
+    await check.finish(comments.check_conclusion(outcome), output, buttons)
     await upsert_status(
         gh,
         job.repository,
-        job.pull_number,
+        number,
         comments.status_comment(
             f"{HEADLINES[outcome.status]} for `{job.head_sha[:7]}`",
             outcome.message + posted_note,
@@ -152,6 +165,27 @@ async def fix_failure(worker: WorkerContext, job: FixJob) -> str:
         ),
     )
     return f"{outcome.status.value}: {outcome.session_id}"
+
+
+async def _triage(gh: Any, job: FixJob, pull: PullRef) -> tuple[str | None, str]:
+    """The failing test checks' logs, merged; or why no session starts (lint, types, deploy)."""
+    try:
+        globs: list[str] | None = (
+            await load_repo_config(gh, job.repository, pull.config_ref)
+        ).checks
+    except ConfigInvalid:
+        globs = None  # the check run explains the config below, so the session goes on to it
+    triaged, logs = await triage_head(gh, job.repository, job.head_sha, globs or [])
+    if globs is None or job.test_selector is not None or triaged.tests:
+        return None, logs
+    if job.trigger is not Trigger.CI and not triaged.skipped:
+        return None, logs  # a command on a PR whose CI shows nothing failing: run the tests
+    reason = triaged.skipped_message()
+    if job.trigger is not Trigger.CI:
+        await upsert_status(
+            gh, job.repository, pull.number, comments.status_comment("not run", reason.capitalize())
+        )
+    return f"skipped: {reason}", logs
 
 
 async def _run_pipeline(
@@ -198,9 +232,10 @@ async def give_up_fix(worker: WorkerContext, job: FixJob, why: str) -> None:
     check = LiveCheckRun(gh, job.repository, job.head_sha, external_id=job.check_key)
     if await check.find() is not None:
         await check.finish("neutral", {"title": "Truth Engine could not finish", "summary": detail})
-    await upsert_status(
-        gh, job.repository, job.pull_number, comments.status_comment("stopped", detail)
-    )
+    if job.pull_number is not None:
+        await upsert_status(
+            gh, job.repository, job.pull_number, comments.status_comment("stopped", detail)
+        )
 
 
 FIX_JOB = Job(fix_failure, FixJob, per_installation=True, give_up=give_up_fix)

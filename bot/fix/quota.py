@@ -12,10 +12,12 @@ from db.github import sessions_for_pull, sessions_today
 
 def quota_problem(db: Engine, settings: Settings, job: FixJob) -> str | None:
     """Why this job may not start (a sentence for the PR), or None when it may."""
+    # The worker found the PR before asking (a fork's PR arrives without its number).
+    number = job.pull_number if job.pull_number is not None else 0
     with session_scope(db) as session:
         today = sessions_today(session, job.installation_id)
-        per_pr = sessions_for_pull(session, job.repository, job.pull_number)
-        per_head = sessions_for_pull(session, job.repository, job.pull_number, job.head_sha)
+        per_pr = sessions_for_pull(session, job.repository, number)
+        per_head = sessions_for_pull(session, job.repository, number, job.head_sha)
     if today >= settings.daily_verification_quota:
         return (
             f"this installation used its daily quota of {settings.daily_verification_quota} "

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from typing import Any
 
 from bot.fix.github_job import FIX_JOB
 from bot.fix.job import FixJob, Trigger
+from bot.github.commands import SKIP_LABEL, Command, CommandRejected, parse_command
 from bot.handlers.router import (
     Payload,
     Router,
@@ -21,28 +22,6 @@ from bot.worker.context import WorkerContext
 from bot.worker.job import Enqueue, Job
 
 router = Router()
-
-KNOWN_COMMANDS = ("fix", "trace", "retry", "help")
-_COMMAND_LINE = re.compile(r"^\s*/truth(?:\s+(?P<name>\S+))?(?:\s+(?P<args>.*?))?\s*$", re.M)
-
-
-@dataclass(frozen=True)
-class Command:
-    name: str  # one of KNOWN_COMMANDS, or what the user typed when unknown
-    argument: str | None = None
-
-    @property
-    def known(self) -> bool:
-        return self.name in KNOWN_COMMANDS
-
-
-def parse_command(body: str) -> Command | None:
-    """The first `/truth …` line of a comment; None when there is none. Bare `/truth` is help."""
-    found = _COMMAND_LINE.search(body or "")
-    if found is None:
-        return None
-    name = (found.group("name") or "help").lower()
-    return Command(name=name, argument=(found.group("args") or None))
 
 
 @dataclass(frozen=True)
@@ -64,7 +43,7 @@ WRITE_PERMISSIONS = frozenset({"admin", "maintain", "write"})
 
 
 async def run_command(worker: WorkerContext, job: CommandJob) -> str:
-    """Acknowledge with 👀, check the author's write access, then do (or queue) the command."""
+    """Acknowledge with 👀; help for anyone; the rest after checking the author's write access."""
     from bot.github import comments
     from bot.github.client import split_repo
 
@@ -73,6 +52,11 @@ async def run_command(worker: WorkerContext, job: CommandJob) -> str:
     await gh.rest.reactions.async_create_for_issue_comment(
         owner, name, job.comment_id, data={"content": "eyes"}
     )
+    command = Command(job.command, job.argument)
+    if not command.needs_write_access:
+        body = comments.HELP if job.command == "help" else comments.unknown_command(job.command)
+        await gh.rest.issues.async_create_comment(owner, name, job.pull_number, data={"body": body})
+        return f"help ({job.command})"
     permission = (
         await gh.rest.repos.async_get_collaborator_permission_level(owner, name, job.author)
     ).parsed_data.permission
@@ -81,10 +65,19 @@ async def run_command(worker: WorkerContext, job: CommandJob) -> str:
             owner, name, job.pull_number, data={"body": comments.refusal(job.author, job.command)}
         )
         return f"refused: {job.author} has {permission} access"
-    if job.command == "help" or job.command not in KNOWN_COMMANDS:
-        body = comments.HELP if job.command == "help" else comments.unknown_command(job.command)
-        await gh.rest.issues.async_create_comment(owner, name, job.pull_number, data={"body": body})
-        return f"help ({job.command})"
+    if job.command == "skip":
+        labels: Any = {"labels": [SKIP_LABEL]}
+        await gh.rest.issues.async_add_labels(owner, name, job.pull_number, data=labels)
+        await gh.rest.issues.async_create_comment(
+            owner, name, job.pull_number, data={"body": comments.SKIPPED}
+        )
+        return "skip: labelled"
+    try:
+        selector = command.test_selector()
+    except CommandRejected as exc:
+        reply: Any = {"body": str(exc)}
+        await gh.rest.issues.async_create_comment(owner, name, job.pull_number, data=reply)
+        return f"rejected: {exc}"
     if job.command == "trace":
         trace = TraceJob(
             job.installation_id, job.repository, job.pull_number, False, str(job.comment_id)
@@ -99,7 +92,7 @@ async def run_command(worker: WorkerContext, job: CommandJob) -> str:
         head_sha=head_sha,
         trigger=Trigger.COMMAND,
         check_name=f"command:{job.comment_id}",
-        test_selector=job.argument if job.command == "fix" else None,
+        test_selector=selector,
         comment_id=job.comment_id,
     )
     await worker.queue.follow_up([Enqueue(FIX_JOB, fix)], delivery=None)

@@ -158,6 +158,15 @@ def serve_example(fake: FakeGitHub, patch: str) -> None:
         conclusion="failure",
         log=CI_LOG,
     )
+    # The job's check run, as GitHub lists it on the head commit.
+    fake.add_check_run(
+        REPO,
+        head_sha=HEAD,
+        name="tests",
+        conclusion="failure",
+        app_slug="github-actions",
+        run_id=ACTIONS_JOB,
+    )
 
 
 async def deliver(
@@ -208,7 +217,7 @@ async def test_failing_check_run_gets_a_verified_suggestion_and_a_completed_chec
     twin = await deliver(app_client, "check_run", failing_check_run(), delivery="d-2")
     assert (again.status_code, again.json()["status"]) == (202, "duplicate")
     assert (twin.status_code, twin.json()["status"]) == (202, "duplicate")
-    assert queued(store) == [f"fix:{REPO}:{HEAD}:actions"]
+    assert queued(store) == [f"fix:{REPO}:{HEAD}"]  # one session per head commit
 
     tokens_before = fake_github.tokens_issued
     run = await run_worker(settings)

@@ -78,6 +78,7 @@ async def test_a_lint_only_failure_is_skipped_without_a_sandbox(
     fake_github: FakeGitHub, app_client: httpx.AsyncClient, settings: Settings
 ) -> None:
     serve_example(fake_github, PATCH_OVER_THE_BUG)
+    fake_github.external_check_runs.clear()  # no test job failed: only the linter
     lint = fake_github.add_check_run(REPO, head_sha=HEAD, name="ruff", conclusion="failure",
                                      output={"title": "1 error", "summary": RUFF_LOG})  # fmt: skip
     await deliver(app_client, "check_run", other_ci_check_run("ruff", RUFF_LOG, lint["id"]))
@@ -93,9 +94,6 @@ async def test_two_failing_test_checks_on_one_sha_make_one_session(
     fake_github: FakeGitHub, app_client: httpx.AsyncClient, store: redis.Redis, settings: Settings
 ) -> None:
     serve_example(fake_github, PATCH_OVER_THE_BUG)
-    actions = fake_github.add_check_run(REPO, head_sha=HEAD, name="tests", conclusion="failure",
-                                        app_slug="github-actions")  # fmt: skip
-    fake_github.job_logs[actions["id"]] = CI_LOG
     circle = fake_github.add_check_run(REPO, head_sha=HEAD, name="circle: unit",
                                        conclusion="failure",
                                        output={"title": "3 failed", "summary": CI_LOG})  # fmt: skip

@@ -75,7 +75,7 @@ async def test_failing_check_run_queues_one_fix_job(
 ) -> None:
     response = await post(client, "check_run", failing_check_run(), delivery="d-1")
     assert response.status_code == 202
-    job_id = f"fix:{REPO}:{HEAD}:Octocoders-linter"
+    job_id = f"fix:{REPO}:{HEAD}"  # one session per head commit, whichever check failed
     assert response.json() == {
         "status": "queued",
         "delivery": "d-1",
@@ -116,7 +116,7 @@ async def test_actions_jobs_and_their_workflow_failing_on_one_commit_make_one_jo
     ]
 
     assert [a.json()["status"] for a in answers] == ["queued", "duplicate", "duplicate"]
-    assert queued_job_ids(store) == [f"fix:{REPO}:{HEAD}:actions"]
+    assert queued_job_ids(store) == [f"fix:{REPO}:{HEAD}"]
 
 
 async def test_forged_or_missing_signature_is_401_and_queues_nothing(
@@ -251,8 +251,10 @@ async def test_pushes_to_an_open_pr_snapshot_its_trace_and_closing_seals_it(
     snapshot = await post(client, "pull_request", pushed, delivery="p-1")
     final = await post(client, "pull_request", closed, delivery="p-2")
 
+    head = pushed["pull_request"]["head"]["sha"]
     assert snapshot.json()["jobs"] == [
-        f"trace:{repo}:{number}:{pushed['pull_request']['head']['sha']}:snapshot"
+        f"supersede:{repo}:{pushed['before']}:{head}",  # stops a session on the old head
+        f"trace:{repo}:{number}:{head}:snapshot",
     ]
     closed_repo = closed["repository"]["full_name"]
     assert final.json()["jobs"] == [

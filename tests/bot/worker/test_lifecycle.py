@@ -141,5 +141,5 @@ def test_a_fix_job_names_its_own_natural_id() -> None:
 
     ci = FixJob(1, "o/r", 2, "abc", check_name="actions")
     command: Any = FixJob(1, "o/r", 2, "abc", trigger="command", comment_id=5)
-    assert ci.job_id == "fix:o/r:abc:actions"
+    assert ci.job_id == "fix:o/r:abc"  # one session per head commit, whichever check failed
     assert command.job_id == "fixcmd:o/r:5" and command.trigger is Trigger.COMMAND
