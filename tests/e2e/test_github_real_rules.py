@@ -17,6 +17,7 @@ from tests.e2e.test_github_flow import (  # noqa: F401  (fixtures)
     FIXED_LINE,
     HEAD,
     INSTALLATION,
+    PATCH_ELSEWHERE,
     PATCH_OVER_THE_BUG,
     PR,
     REPO,
@@ -175,3 +176,25 @@ async def test_a_secondary_rate_limit_without_a_header_waits_and_the_job_complet
     statuses = [r.status for r in fake_github.calls("pulls/list-files")]
     assert statuses[:2] == [403, 200]
     assert len(fake_github.reviews) == 1
+
+
+async def test_a_review_comment_github_refuses_goes_to_the_fallback_comment(
+    fake_github: FakeGitHub, app_client: httpx.AsyncClient, settings: Settings
+) -> None:
+    serve_example(fake_github, PATCH_OVER_THE_BUG)
+
+    def diff_moved() -> None:  # a push changed the PR's diff after the job read it
+        fake_github.pull_files[(REPO, PR)][0]["patch"] = PATCH_ELSEWHERE
+
+    fake_github.on_call("pulls/list-files", diff_moved)
+    await deliver(app_client, "check_run", failing_check_run())
+
+    run = await run_worker(settings)
+
+    assert run.failed == 0
+    assert len(fake_github.unprocessable) == 1  # GitHub's 422, once
+    assert fake_github.reviews == []  # the only suggestion left the diff: no empty review
+    [fallback] = [c for c in fake_github.comments if "truth-engine:fallback" in c["body"]]
+    assert FIXED_LINE in fallback["body"]
+    [check] = fake_github.check_runs
+    assert check["conclusion"] == "success"
