@@ -224,6 +224,6 @@ def load_settings(**overrides: object) -> Settings:
     settings = Settings(**overrides)  # type: ignore[arg-type]
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     # A configured app never signs with the public trace secret; its secrets are redacted.
-    from bot.secret_settings import secure_process_settings
+    from bot.service.process_secrets import secure_process_settings
 
     return secure_process_settings(settings)

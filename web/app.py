@@ -20,8 +20,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.logs import log_context
-from bot.metrics import ARQ_QUEUE_KEY, WebMetrics
+from bot.service.logs import log_context
+from bot.service.metrics import ARQ_QUEUE_KEY, WebMetrics
 from bot.routes import ROUTER
 from bot.settings import Settings
 from web.api import routes as api_routes

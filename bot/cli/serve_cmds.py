@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from bot.errors import ConfigError
-from bot.logs import configure_logging
+from bot.service.logs import configure_logging
 from bot.settings import load_settings
 
 
@@ -48,7 +48,7 @@ def worker(burst: bool) -> None:
             "setup page, or set the variable to your app's id."
         )
     if settings.worker_metrics_port and not burst:
-        from bot.metrics import serve_worker_metrics, worker_metrics
+        from bot.service.metrics import serve_worker_metrics, worker_metrics
 
         try:
             serve_worker_metrics(worker_metrics(), settings.worker_metrics_port, settings.redis_url)

@@ -31,12 +31,12 @@ from bot.fix.reproduce import model_engine_of, reproduce_from_log
 from bot.fix.run import FixRun, PipelineDeps
 from bot.fix.search import CandidateStream, ScreenedCandidate, candidate_result
 from bot.fix.types import CandidateResult, FixOutcome, FixRequest, FixStatus
-from bot.logs import log_context
-from bot.metrics import worker_metrics
 from bot.repair.base import CandidateFeedback, RepairContext
 from bot.repair.coverage import collect_spectrum
 from bot.repair.fix_cache import remember_fix
 from bot.repair.model_categorizer import refine_category
+from bot.service.logs import log_context
+from bot.service.metrics import worker_metrics
 from bot.settings import Settings
 from runner.decision import alternatives_note, choose, confirm, reproduce_baseline
 from runner.results import RunResult, Verification

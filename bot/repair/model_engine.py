@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from bot.metrics import worker_metrics
 from bot.repair.base import CandidatePatch, RepairContext
 from bot.repair.conversation import Conversation, ConversationBudget, feedback_message, judged
 from bot.repair.model_output import InvalidModelOutput, extract_json_object, fixes_from_answer
 from bot.repair.prompts import PROMPT_VERSION, Message, build_repair_messages
 from bot.repair.usage import Usage
+from bot.service.metrics import worker_metrics
 from runner.redact import redact, register_secrets
 
 if TYPE_CHECKING:

@@ -19,8 +19,8 @@ from arq.worker import Function, func
 from githubkit.exception import RequestError, RequestFailed, RequestTimeout
 
 from bot.errors import user_facing
-from bot.logs import log_context
-from bot.metrics import worker_metrics
+from bot.service.logs import log_context
+from bot.service.metrics import worker_metrics
 from bot.worker.context import WorkerContext
 from bot.worker.job import Job
 

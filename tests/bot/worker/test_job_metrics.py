@@ -11,8 +11,8 @@ import pytest
 from arq.connections import ArqRedis, RedisSettings, create_pool
 from prometheus_client import generate_latest
 
-from bot.logs import configure_logging
-from bot.metrics import worker_metrics
+from bot.service.logs import configure_logging
+from bot.service.metrics import worker_metrics
 from bot.settings import Settings
 from tests.bot.worker.test_lifecycle import Chore, enqueue, worker_for
 

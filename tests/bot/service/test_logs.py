@@ -9,7 +9,7 @@ import logging
 
 import pytest
 
-from bot.logs import JsonFormatter, configure_logging, log_context
+from bot.service.logs import JsonFormatter, configure_logging, log_context
 from runner.redact import forget_registered_secrets, register_secrets
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.secret_settings import (
+from bot.service.process_secrets import (
     PUBLIC_TRACE_SECRET,
     TRACE_SECRET_FILE,
     configured_secret_values,

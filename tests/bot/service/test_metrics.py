@@ -10,7 +10,7 @@ import httpx
 import pytest
 import redis
 
-from bot.metrics import ARQ_QUEUE_KEY, WorkerMetrics, serve_worker_metrics
+from bot.service.metrics import ARQ_QUEUE_KEY, WorkerMetrics, serve_worker_metrics
 from tests.fixtures.github import load_payload, signed_delivery
 from tests.web.test_app import SECRET, make_settings, serve
 
