@@ -6,4 +6,5 @@ pytest_plugins = [
     "tests.fixtures.redis",
     "tests.fixtures.github",
     "tests.fixtures.model_provider",
+    "tests.fixtures.app",
 ]

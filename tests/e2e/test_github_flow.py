@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import re
 import tarfile
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,21 +15,19 @@ import httpx
 import pytest
 import redis
 from arq.worker import Worker
-from pydantic import SecretStr
 
 from bot.github.comments import STATUS_MARKER
 from bot.settings import Settings
 from bot.worker.app import worker_settings
+from tests.fixtures.app import PUBLIC_URL
+from tests.fixtures.app import WEBHOOK_SECRET as SECRET
 from tests.fixtures.github import FakeGitHub, load_payload, signed_delivery
 from tests.fixtures.github import deliver as post_delivery
-from web.app import create_app
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "off_by_one"
 SOURCE = "series/differences.py"
-SECRET = "e2e-webhook-secret"
-PUBLIC_URL = "https://truth.example.test"
 REPO = "acme/series"
 HEAD = "3c1f0e8a9b7d6c5e4f3a2b1c0d9e8f7a6b5c4d3e"
 PR = 7
@@ -77,36 +74,6 @@ CI_LOG = "".join(
         "##[error]Process completed with exit code 1.",
     )
 )
-
-
-@pytest.fixture
-def settings(tmp_path: Path, redis_url: str, private_key: str, sandbox_image: str) -> Settings:
-    return Settings(
-        github_app_id=1,
-        github_private_key=SecretStr(private_key),
-        github_webhook_secret=SecretStr(SECRET),
-        redis_url=redis_url,
-        state_dir=tmp_path / "state",
-        database_url=f"sqlite:///{tmp_path / 'truth.db'}",
-        sandbox_image=sandbox_image,
-        public_url=PUBLIC_URL,
-        model=None,
-        fallback_model=None,
-    )
-
-
-@pytest.fixture
-async def app_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://truth") as client:
-            yield client
-
-
-@pytest.fixture
-def store(redis_url: str) -> redis.Redis:
-    return redis.Redis.from_url(redis_url)
 
 
 def adapt_repository(payload: dict[str, Any]) -> dict[str, Any]:

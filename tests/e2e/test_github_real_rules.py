@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures are imported from test_github_flow and used by name)
 """The GitHub App against GitHub's real rules (issue 10): forks, which checks, stale heads,
 commands, limits. Real app, Redis, worker and Docker; the fake GitHub enforces the rules."""
 
@@ -11,7 +10,7 @@ import pytest
 import redis
 
 from bot.settings import Settings
-from tests.e2e.test_github_flow import (  # noqa: F401  (fixtures)
+from tests.e2e.test_github_flow import (
     ACTIONS_JOB,
     CI_LOG,
     FIXED_LINE,
@@ -22,16 +21,13 @@ from tests.e2e.test_github_flow import (  # noqa: F401  (fixtures)
     PR,
     REPO,
     SOURCE,
-    app_client,
     comment_command,
     deliver,
     failing_check_run,
     queued,
     run_worker,
     serve_example,
-    settings,
     status_comments,
-    store,
 )
 from tests.fixtures.github import FakeGitHub, fork_check_run
 

@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
-from pydantic import SecretStr
 
-from bot.settings import Settings
+from tests.fixtures.app import WEBHOOK_SECRET as SECRET
+from tests.fixtures.app import app_settings as make_settings
+from tests.fixtures.app import serve
 from tests.fixtures.github import load_payload, signed_delivery
-from web.app import create_app
 
 pytestmark = pytest.mark.services
-
-SECRET = "app-test-secret"
 
 
 def closed_port() -> int:
@@ -27,28 +21,6 @@ def closed_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
-
-
-def make_settings(tmp_path: Path, redis_url: str, **extra: Any) -> Settings:
-    values: dict[str, Any] = {
-        "github_app_id": 1,
-        "github_private_key": SecretStr("unused"),
-        "github_webhook_secret": SecretStr(SECRET),
-        "redis_url": redis_url,
-        "state_dir": tmp_path,
-        "database_url": f"sqlite:///{tmp_path / 'truth.db'}",
-        **extra,
-    }
-    return Settings(**values)
-
-
-@asynccontextmanager
-async def serve(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://truth") as client:
-            yield client
 
 
 async def test_healthz_answers_without_touching_any_service(tmp_path: Path) -> None:

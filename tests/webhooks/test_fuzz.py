@@ -14,10 +14,10 @@ import httpx
 import pytest
 import redis
 from arq.jobs import deserialize_job
+from pydantic import SecretStr
 
-from bot.settings import Settings
+from tests.fixtures.app import app_settings, serve
 from tests.fixtures.github import WEBHOOKS_DIR, signed_delivery
-from web.app import create_app
 from webhooks.events import MODELS, route_key
 from webhooks.signature import expected_signature
 
@@ -106,19 +106,10 @@ def mutations(rng: random.Random) -> Iterator[tuple[str, str, Path_, Any, dict[s
 
 @pytest.fixture
 async def client(tmp_path: Path, redis_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(  # type: ignore[call-arg]
-        github_webhook_secret=SECRET,
-        redis_url=redis_url,
-        state_dir=tmp_path,
-        github_app_id=1,
-        github_private_key="unused",
-    )
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        # An exception in the app becomes the 500 a server would send, and is counted as one.
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://fuzz") as test_client:
-            yield test_client
+    settings = app_settings(tmp_path, redis_url, github_webhook_secret=SecretStr(SECRET))
+    # An exception in the app becomes the 500 a server would send, and is counted as one.
+    async with serve(settings, base_url="http://fuzz", raise_app_exceptions=False) as test_client:
+        yield test_client
 
 
 def _queued_kwargs(store: redis.Redis) -> list[dict[str, Any]]:

@@ -12,52 +12,23 @@ import httpx
 import pytest
 import redis
 
-from bot.settings import Settings
+from tests.fixtures.app import WEBHOOK_SECRET as SECRET
+from tests.fixtures.app import app_settings as make_settings
+from tests.fixtures.app import failing_check_run, queued_job_ids, serve
 from tests.fixtures.github import WEBHOOKS_DIR, load_payload, signed_delivery
 from tests.fixtures.github import deliver as post_delivery
 from web.app import create_app
 
 pytestmark = pytest.mark.services
 
-SECRET = "test-webhook-secret"
 REPO = "Codertocat/Hello-World"
 HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821"
 
 
-def failing_check_run() -> dict[str, Any]:
-    payload = load_payload("check_run", "completed.payload.json")
-    payload["check_run"]["conclusion"] = "failure"
-    payload["installation"] = {"id": 42}
-    return payload
-
-
-def make_settings(tmp_path: Path, redis_url: str, **extra: Any) -> Settings:
-    return Settings(
-        github_webhook_secret=SECRET,
-        redis_url=redis_url,
-        state_dir=tmp_path,
-        github_app_id=1,
-        github_private_key="unused",
-        **extra,
-    )
-
-
 @pytest.fixture
 async def client(tmp_path: Path, redis_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(make_settings(tmp_path, redis_url))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
-            yield c
-
-
-@pytest.fixture
-def store(redis_url: str) -> redis.Redis:
-    return redis.Redis.from_url(redis_url)
-
-
-def queued_job_ids(store: redis.Redis) -> list[str]:
-    return [member.decode() for member in store.zrange("arq:queue", 0, -1)]
+    async with serve(make_settings(tmp_path, redis_url), base_url="http://test") as c:
+        yield c
 
 
 async def post(

@@ -7,7 +7,6 @@ import tarfile
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 
 from bot.errors import UnsafeArchive
 from bot.github.client import installation_client
@@ -105,11 +104,6 @@ def test_a_corrupt_tarball_is_refused_with_a_clear_error(tmp_path: Path) -> None
 
 
 # ---------------------------------------------------------------- logs through the fake GitHub
-
-
-@pytest.fixture
-def settings(tmp_path: Path, private_key: str) -> Settings:
-    return Settings(github_app_id=1, github_private_key=SecretStr(private_key), state_dir=tmp_path)
 
 
 async def test_actions_logs_are_the_failed_jobs_logs_only(

@@ -11,8 +11,10 @@ import pytest
 import redis
 
 from bot.service.metrics import ARQ_QUEUE_KEY, WorkerMetrics, serve_worker_metrics
+from tests.fixtures.app import WEBHOOK_SECRET as SECRET
+from tests.fixtures.app import app_settings as make_settings
+from tests.fixtures.app import serve
 from tests.fixtures.github import load_payload, signed_delivery
-from tests.web.test_app import SECRET, make_settings, serve
 
 pytestmark = pytest.mark.services
 

@@ -105,11 +105,6 @@ async def queue(redis_url: str) -> AsyncIterator[ArqRedis]:
     await pool.aclose()
 
 
-@pytest.fixture
-def store(redis_url: str) -> redis.Redis:
-    return redis.Redis.from_url(redis_url)
-
-
 async def record(ctx: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     return kwargs
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +10,7 @@ from arq.worker import Worker
 
 from bot.settings import Settings
 from bot.worker.app import worker_settings
+from tests.fixtures.app import SettingsFactory
 from tests.fixtures.github import FakeGitHub
 
 pytestmark = pytest.mark.services
@@ -122,16 +122,9 @@ async def test_invalid_config_is_explained_in_the_check_run(
 
 
 async def test_per_pr_cap_is_stated_on_the_pr(
-    fake_github: FakeGitHub, tmp_path: Path, redis_url: str, private_key: str
+    fake_github: FakeGitHub, make_settings: SettingsFactory
 ) -> None:
-    capped = Settings(
-        github_app_id=1,
-        github_private_key=private_key,
-        redis_url=redis_url,
-        state_dir=tmp_path,
-        database_url=f"sqlite:///{tmp_path / 'db.sqlite'}",
-        max_sessions_per_pr=0,
-    )
+    capped = make_settings(max_sessions_per_pr=0)
     fake_github.add_pull(REPO, 2, head_sha=HEAD)
     pool = await run_jobs(capped, [fix_job()])
     [status] = fake_github.comments
