@@ -162,8 +162,34 @@ def relay_lines(
     ]
 
 
-def prune_egress_volumes(client: docker.DockerClient) -> int:
-    """Remove the socket volumes of proxies a killed worker left behind; ones in use stay
-    (Docker's prune never removes a volume a container still mounts). Returns how many went."""
-    removed = client.volumes.prune(filters={"label": "truth-engine=1"}).get("VolumesDeleted")
-    return len(removed or [])
+def prune_egress_volumes(
+    client: docker.DockerClient,
+    older_than_seconds: float = 600,
+    labels: dict[str, str] | None = None,
+) -> int:
+    """Remove the socket volumes of proxies a killed worker left behind; returns how many went.
+
+    Only old ones: another worker may have just made a volume it has not mounted yet, and
+    Docker refuses to remove one a container still mounts (that one stays too)."""
+    wanted = [f"{k}={v}" for k, v in {"truth-engine": "1", **(labels or {})}.items()]
+    now = time.time()
+    removed = 0
+    for volume in client.volumes.list(filters={"label": wanted}):
+        created = _created_at(volume.attrs.get("CreatedAt", ""))
+        if created is None or now - created < older_than_seconds:
+            continue
+        try:
+            volume.remove()
+        except APIError:  # in use, or gone already
+            continue
+        removed += 1
+    return removed
+
+
+def _created_at(stamp: str) -> float | None:
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None

@@ -316,20 +316,31 @@ def test_a_prepare_step_reaches_the_index_but_not_the_host_the_gateway_or_elsewh
 
 
 @pytest.mark.docker
-def test_left_behind_proxy_volumes_are_pruned_but_live_ones_stay(
+def test_left_behind_proxy_volumes_are_pruned_but_live_and_new_ones_stay(
     docker_client, sandbox_image: str
 ) -> None:
+    import uuid
+
     from docker.errors import NotFound
 
-    from runner.egress_fence import egress_proxy, prune_egress_volumes
+    from runner.egress_fence import prune_egress_volumes
 
+    # Labelled for this test alone, so volumes of runs going on beside it are never touched.
+    mine = {"truth-engine.test": uuid.uuid4().hex}
+    labels = {"truth-engine": "1", **mine}
     orphan = docker_client.volumes.create(
-        name="truth-egress-orphan-test", labels={"truth-engine": "1"}
+        name=f"truth-egress-orphan-{mine['truth-engine.test']}", labels=labels
     )
-    with egress_proxy(docker_client, sandbox_image, EgressPolicy()) as proxy:
-        pruned = prune_egress_volumes(docker_client)
-        live = docker_client.volumes.get(proxy.mount["Source"])
-    assert pruned >= 1
-    assert live.name.startswith("truth-egress-")
-    with pytest.raises(NotFound):
-        docker_client.volumes.get(orphan.name)
+    live = docker_client.volumes.create(labels=labels)
+    holder = docker_client.containers.create(
+        sandbox_image, "sleep 30", volumes={live.name: {"bind": "/run/egress", "mode": "rw"}}
+    )
+    try:
+        assert prune_egress_volumes(docker_client, older_than_seconds=3600, labels=mine) == 0
+        assert prune_egress_volumes(docker_client, older_than_seconds=0, labels=mine) == 1
+        assert docker_client.volumes.get(live.name).name == live.name
+        with pytest.raises(NotFound):
+            docker_client.volumes.get(orphan.name)
+    finally:
+        holder.remove(force=True)
+        live.remove(force=True)
