@@ -45,6 +45,15 @@ def expression_edits(
     parameters: dict[str, list[str]] | None = None,
 ) -> list[Edit]:
     edits: list[Edit] = []
+    # `% 2` and `// 2` (parity, halving) are not off by one: `% 3` is never the fix
+    halvings = {
+        id(n.right)
+        for n in walk_own(statement)
+        if isinstance(n, ast.BinOp)
+        and isinstance(n.op, ast.Mod | ast.FloorDiv)
+        and isinstance(n.right, ast.Constant)
+        and n.right.value == 2
+    }
     for node in walk_own(statement):
         if isinstance(node, ast.Compare):
             edits.extend(compare_swaps(src, node))
@@ -59,7 +68,11 @@ def expression_edits(
             edits.extend(swap_arguments(src, node, parameters or {}))
         elif isinstance(node, ast.Subscript):
             edits.extend(subscript_off_by_one(src, node))
-        elif isinstance(node, ast.Constant) and not _returned_sentinel(statement, node):
+        elif (
+            isinstance(node, ast.Constant)
+            and not _returned_sentinel(statement, node)
+            and id(node) not in halvings
+        ):
             edits.extend(constant_tweaks(src, node))
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             edits.extend(rename(src, node, hints, scope_names))
