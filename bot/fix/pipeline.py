@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from bot.analysis.categorize import categorize
-from bot.analysis.failures import Category, Failure
+from bot.analysis.failures import Category
 from bot.analysis.libraries import detect_libraries
-from bot.analysis.logs import parse_failures
 from bot.analysis.signature import signature
 from bot.constants import DEFAULT_TEST_COMMAND
+from bot.fix.candidates import confirmed_winner, search
 from bot.fix.events import (
     Broadcast,
     Classified,
@@ -27,23 +26,25 @@ from bot.fix.events import (
     SessionStarted,
 )
 from bot.fix.recorder import SessionRecorder
-from bot.fix.reproduce import model_engine_of, reproduce_from_log
+from bot.fix.reproduce import (
+    ci_failing_tests,
+    failures_from,
+    model_engine_of,
+    reproduce_unnamed_failure,
+)
 from bot.fix.run import FixRun, PipelineDeps
-from bot.fix.search import CandidateStream, ScreenedCandidate, candidate_result
-from bot.fix.types import CandidateResult, FixOutcome, FixRequest, FixStatus
-from bot.repair.base import CandidateFeedback, RepairContext
+from bot.fix.types import FixOutcome, FixRequest, FixStatus
+from bot.repair.base import RepairContext
 from bot.repair.coverage import collect_spectrum
 from bot.repair.fix_cache import remember_fix
 from bot.repair.model_categorizer import refine_category
 from bot.service.logs import log_context
-from bot.service.metrics import worker_metrics
 from bot.settings import Settings
-from runner.decision import alternatives_note, choose, confirm, reproduce_baseline
-from runner.results import RunResult, Verification
+from runner.decision import reproduce_baseline
 from runner.sandbox import Sandbox
-from runner.session import Options, Ready, make_ready
+from runner.session import Options, make_ready
 from runner.snapshot import RepoSnapshot
-from runner.tiered import environment_verdict, verify_many_tiered
+from runner.tiered import environment_verdict
 
 
 def test_command_for(request: FixRequest) -> str:
@@ -51,57 +52,6 @@ def test_command_for(request: FixRequest) -> str:
     if request.test_selector:
         command = f"{command} {request.test_selector}"
     return command
-
-
-def ci_failing_tests(request: FixRequest) -> list[str]:
-    """Test ids CI's log names as failing; empty for local runs or logs that name none."""
-    if not request.failure_log:
-        return []
-    parsed = parse_failures(request.failure_log, repo_root=request.repo_root)
-    return sorted({f.test_id for f in parsed if f.test_id})
-
-
-def _reproduce_unnamed_failure(
-    run: FixRun, snapshot: RepoSnapshot, sandbox: Sandbox, command: str
-) -> tuple[str, RunResult] | None:
-    """CI failed but named no test and the suite passes here: ask the model for a test."""
-    model = model_engine_of(run.engines)
-    log_text = run.request.failure_log or ""
-    if model is None:
-        return None
-    run.say("reproducing", "CI's log names no test: asking the model for a reproduction test…")
-    failures = parse_failures(log_text, repo_root=run.request.repo_root)
-    for failure in failures:
-        failure.category = categorize(failure)
-    ctx = RepairContext(
-        repo_root=run.request.repo_root,
-        failures=failures,
-        test_command=command,
-        category=failures[0].category if failures else Category.UNKNOWN,
-        signature="",
-    )
-    reproduced = reproduce_from_log(model, ctx, log_text, snapshot, sandbox, command)
-    run.say(
-        "reproducing",
-        "The reproduction test fails on the unpatched code; it joins every candidate's run."
-        if reproduced
-        else "No usable reproduction test (none was written, or it did not fail).",
-    )
-    return reproduced
-
-
-def _failures_from(baseline: RunResult, request: FixRequest) -> list[Failure]:
-    """Structured failures from the sandbox run, enriched by CI's log when there is one."""
-    text = baseline.stdout + "\n" + baseline.stderr
-    failures = parse_failures(text, repo_root=request.repo_root)
-    if request.failure_log:
-        seen = {f.test_id for f in failures}
-        for failure in parse_failures(request.failure_log, repo_root=request.repo_root):
-            if failure.test_id not in seen:
-                failures.append(failure)
-    for failure in failures:
-        failure.category = categorize(failure)
-    return failures
 
 
 def run_fix(request: FixRequest, deps: PipelineDeps, *listeners: Listener) -> FixOutcome:
@@ -170,7 +120,7 @@ def _steps(run: FixRun, command: str) -> FixOutcome:
         return run.outcome(FixStatus.ENVIRONMENT_ERROR, stopped.reason, baseline, [], [], libraries)
     base_patch = ""
     if baseline.passed and request.failure_log and not ci_failing_tests(request):
-        reproduced = _reproduce_unnamed_failure(run, snapshot, sandbox, command)
+        reproduced = reproduce_unnamed_failure(run, snapshot, sandbox, command)
         if reproduced is not None:
             base_patch, baseline = reproduced
             run.emit(
@@ -186,7 +136,7 @@ def _steps(run: FixRun, command: str) -> FixOutcome:
         )
         return run.outcome(FixStatus.NOTHING_TO_FIX, why, baseline, [], [], libraries)
 
-    failures = _failures_from(baseline, request)
+    failures = failures_from(baseline, request)
     failing = baseline.failing_tests()
     run.emit(Reproduced(run.session_id, "analyzing", failures=failures, failing_tests=failing))
     ci_named = ci_failing_tests(request)
@@ -239,8 +189,8 @@ def _steps(run: FixRun, command: str) -> FixOutcome:
         )
     )
 
-    results = _search(run, ctx, snapshot, ready, baseline, base_patch)
-    winner, note = _confirmed_winner(run, ctx, snapshot, sandbox, command, base_patch, results)
+    results = search(run, ctx, snapshot, ready, baseline, base_patch)
+    winner, note = confirmed_winner(run, ctx, snapshot, sandbox, command, base_patch, results)
     if winner is None:
         tried = len(results)
         message = (
@@ -264,121 +214,6 @@ def _steps(run: FixRun, command: str) -> FixOutcome:
         + (f" Note: {note}." if note else "")
     )
     return run.outcome(FixStatus.VERIFIED, message, baseline, results, failures, libraries, winner)
-
-
-def _confirmed_winner(
-    run: FixRun,
-    ctx: RepairContext,
-    snapshot: RepoSnapshot,
-    sandbox: Sandbox,
-    command: str,
-    base_patch: str,
-    results: list[CandidateResult],
-) -> tuple[CandidateResult | None, str]:
-    """The verified candidate with the fewest changed tokens (then the earliest engine) that
-    stays green when re-run in fresh containers; one that turns red is marked flaky and the
-    next is tried. Also the note when the tests accept several different fixes."""
-    verified = [r for r in results if r.status == "verified" and r.verification is not None]
-    note = alternatives_note([r.diff for r in verified])
-    settings = run.deps.settings
-    while verified:
-        best = choose(verified, lambda r: r.diff, lambda r: int(r.id.lstrip("c") or 0))
-        verified.remove(best)
-        run.say("deciding", f"Re-running candidate {best.id} {settings.confirm_runs} times…")
-        assert best.verification is not None
-        checked = confirm(
-            sandbox,
-            snapshot,
-            best.diff,
-            best.verification,
-            command,
-            times=settings.confirm_runs,
-            target_tests=ctx.failing_tests or None,
-            base_patch=base_patch,
-            allow_dangerous=run.request.allow_dangerous_calls,
-            parallelism=settings.sandbox_parallelism or None,
-        )
-        best.reason = checked.reason
-        if checked.verified:
-            return best, note
-        best.status = checked.verdict.value
-        run.say("deciding", f"Candidate {best.id}: {best.status.upper()} ({checked.reason})")
-    return None, note
-
-
-def _search(
-    run: FixRun,
-    ctx: RepairContext,
-    snapshot: RepoSnapshot,
-    ready: Ready,
-    baseline: RunResult,
-    base_patch: str = "",
-) -> list[CandidateResult]:
-    """Verify candidates batch by batch until one is verified or the budget is spent."""
-    request, settings = run.request, run.deps.settings
-    stream = CandidateStream(
-        run.engines,
-        ctx,
-        max_candidates=settings.max_repair_candidates,
-        time_budget_s=settings.repair_time_budget_seconds,
-        allow_dangerous=request.allow_dangerous_calls,
-    )
-    screened: list[ScreenedCandidate] = []
-    verifications: dict[str, Verification] = {}
-    batch_size = max(1, request.candidates)
-    # The stream owns the search's one time budget.
-    while not stream.out_of_time():
-        run.say("generating", "Generating candidates…")
-        batch = stream.next_batch(batch_size)
-        if not batch:
-            break
-        screened.extend(batch)
-        runnable = [c for c in batch if not c.rejected_reason]
-        for candidate in batch:
-            if candidate.rejected_reason:
-                run.judged(candidate_result(candidate, None), None, candidate.patch.diff)
-                reason = candidate.rejected_reason
-                ctx.feedback.append(CandidateFeedback(candidate.patch.diff, "rejected", reason))
-        # Tiered: each candidate's target tests first (-x), the full suite only for survivors.
-        checked = verify_many_tiered(
-            ready.sandbox,
-            snapshot,
-            [c.patch.diff for c in runnable],
-            ready.command,
-            baseline,
-            request.targets or ctx.failing_tests or None,
-            ready.context,
-            ready.baseline_limit,
-            parallelism=settings.sandbox_parallelism or None,
-            allow_dangerous=request.allow_dangerous_calls,
-            # A reproduction test written from the log is part of every candidate's tree.
-            base_patch=base_patch,
-        )
-        for candidate, verification in zip(runnable, checked, strict=True):
-            verifications[candidate.id] = verification
-            worker_metrics().sandbox_run(verification.verdict.value)
-            if verification.patched is not None:
-                run.emit(
-                    RunFinished(
-                        run.session_id,
-                        "candidate",
-                        candidate_id=candidate.id,
-                        result=verification.patched,
-                    )
-                )
-            result = candidate_result(candidate, verification)
-            # Judged one by one, so the dashboard's candidate table fills in while it runs.
-            run.judged(result, verification, base_patch + candidate.patch.diff)
-            # What the tests said goes back to conversational engines (their next round).
-            output = verification.patched.stdout[-4000:] if verification.patched else ""
-            ctx.feedback.append(
-                CandidateFeedback(candidate.patch.diff, result.status, result.reason, output)
-            )
-        if any(v.verified for v in verifications.values()):
-            break
-    for error in stream.engine_errors:
-        run.say("generating", f"Engine error (skipped): {error}")
-    return [candidate_result(c, verifications.get(c.id)) for c in screened]
 
 
 def build_deps(settings: Settings, *, progress: Listener | None = None) -> PipelineDeps:

@@ -1,0 +1,133 @@
+"""The candidate search and the choice of a winner: verify candidates batch by batch (tiered,
+in sandboxes) until one is verified or the budget is spent, then confirm the best in fresh
+re-runs. Every verdict is an event; what the tests said goes back to conversational engines."""
+
+from __future__ import annotations
+
+from bot.fix.events import RunFinished
+from bot.fix.run import FixRun
+from bot.fix.search import CandidateStream, ScreenedCandidate, candidate_result
+from bot.fix.types import CandidateResult
+from bot.repair.base import CandidateFeedback, RepairContext
+from bot.service.metrics import worker_metrics
+from runner.decision import alternatives_note, choose, confirm
+from runner.results import RunResult, Verification
+from runner.sandbox import Sandbox
+from runner.session import Ready
+from runner.snapshot import RepoSnapshot
+from runner.tiered import verify_many_tiered
+
+
+def confirmed_winner(
+    run: FixRun,
+    ctx: RepairContext,
+    snapshot: RepoSnapshot,
+    sandbox: Sandbox,
+    command: str,
+    base_patch: str,
+    results: list[CandidateResult],
+) -> tuple[CandidateResult | None, str]:
+    """The verified candidate with the fewest changed tokens (then the earliest engine) that
+    stays green when re-run in fresh containers; one that turns red is marked flaky and the
+    next is tried. Also the note when the tests accept several different fixes."""
+    verified = [r for r in results if r.status == "verified" and r.verification is not None]
+    note = alternatives_note([r.diff for r in verified])
+    settings = run.deps.settings
+    while verified:
+        best = choose(verified, lambda r: r.diff, lambda r: int(r.id.lstrip("c") or 0))
+        verified.remove(best)
+        run.say("deciding", f"Re-running candidate {best.id} {settings.confirm_runs} times…")
+        assert best.verification is not None
+        checked = confirm(
+            sandbox,
+            snapshot,
+            best.diff,
+            best.verification,
+            command,
+            times=settings.confirm_runs,
+            target_tests=ctx.failing_tests or None,
+            base_patch=base_patch,
+            allow_dangerous=run.request.allow_dangerous_calls,
+            parallelism=settings.sandbox_parallelism or None,
+        )
+        best.reason = checked.reason
+        if checked.verified:
+            return best, note
+        best.status = checked.verdict.value
+        run.say("deciding", f"Candidate {best.id}: {best.status.upper()} ({checked.reason})")
+    return None, note
+
+
+def search(
+    run: FixRun,
+    ctx: RepairContext,
+    snapshot: RepoSnapshot,
+    ready: Ready,
+    baseline: RunResult,
+    base_patch: str = "",
+) -> list[CandidateResult]:
+    """Verify candidates batch by batch until one is verified or the budget is spent."""
+    request, settings = run.request, run.deps.settings
+    stream = CandidateStream(
+        run.engines,
+        ctx,
+        max_candidates=settings.max_repair_candidates,
+        time_budget_s=settings.repair_time_budget_seconds,
+        allow_dangerous=request.allow_dangerous_calls,
+    )
+    screened: list[ScreenedCandidate] = []
+    verifications: dict[str, Verification] = {}
+    batch_size = max(1, request.candidates)
+    # The stream owns the search's one time budget.
+    while not stream.out_of_time():
+        run.say("generating", "Generating candidates…")
+        batch = stream.next_batch(batch_size)
+        if not batch:
+            break
+        screened.extend(batch)
+        runnable = [c for c in batch if not c.rejected_reason]
+        for candidate in batch:
+            if candidate.rejected_reason:
+                run.judged(candidate_result(candidate, None), None, candidate.patch.diff)
+                reason = candidate.rejected_reason
+                ctx.feedback.append(CandidateFeedback(candidate.patch.diff, "rejected", reason))
+        # Tiered: each candidate's target tests first (-x), the full suite only for survivors.
+        checked = verify_many_tiered(
+            ready.sandbox,
+            snapshot,
+            [c.patch.diff for c in runnable],
+            ready.command,
+            baseline,
+            request.targets or ctx.failing_tests or None,
+            ready.context,
+            ready.baseline_limit,
+            parallelism=settings.sandbox_parallelism or None,
+            allow_dangerous=request.allow_dangerous_calls,
+            # A reproduction test written from the log is part of every candidate's tree.
+            base_patch=base_patch,
+        )
+        for candidate, verification in zip(runnable, checked, strict=True):
+            verifications[candidate.id] = verification
+            worker_metrics().sandbox_run(verification.verdict.value)
+            if verification.patched is not None:
+                run.emit(
+                    RunFinished(
+                        run.session_id,
+                        "candidate",
+                        candidate_id=candidate.id,
+                        result=verification.patched,
+                    )
+                )
+            result = candidate_result(candidate, verification)
+            # Judged one by one, so the dashboard's candidate table fills in while it runs.
+            run.judged(result, verification, base_patch + candidate.patch.diff)
+            # What the tests said goes back to conversational engines (their next round).
+            output = verification.patched.stdout[-4000:] if verification.patched else ""
+            ctx.feedback.append(
+                CandidateFeedback(candidate.patch.diff, result.status, result.reason, output)
+            )
+        if any(v.verified for v in verifications.values()):
+            break
+    for error in stream.engine_errors:
+        run.say("generating", f"Engine error (skipped): {error}")
+    return [candidate_result(c, verifications.get(c.id)) for c in screened]
