@@ -33,6 +33,7 @@ from bench.mutants import PYPROJECT  # noqa: E402
 CLASSIC = ROOT / "bench" / "classic"
 MANIFEST = CLASSIC / "manifest.json"
 CHECK_TIMEOUT_S = 60
+BASELINE_TIMEOUT_S = 20.0
 
 
 def manifest() -> dict[str, dict[str, str]]:
@@ -115,7 +116,8 @@ def run(split: str, only: list[str]) -> None:
         for name in names:
             project = write_project(name, Path(work) / name)
             started = time.perf_counter()
-            outcome = run_fix(FixRequest(repo_root=project), deps)
+            # Each program's suite runs in well under a second; a planted hang needs no more.
+            outcome = run_fix(FixRequest(repo_root=project, timeout=BASELINE_TIMEOUT_S), deps)
             seconds = time.perf_counter() - started
             winner = outcome.winner
             false_verified = bool(winner and not hidden_check_passes(name, project, winner.diff))

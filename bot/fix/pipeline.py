@@ -41,6 +41,7 @@ from bot.repair.model_categorizer import refine_category
 from bot.service.logs import log_context
 from bot.settings import Settings
 from runner.decision import reproduce_baseline
+from runner.results import RunEnd
 from runner.sandbox import Sandbox
 from runner.session import Options, make_ready
 from runner.snapshot import RepoSnapshot
@@ -176,8 +177,10 @@ def _steps(run: FixRun, command: str) -> FixOutcome:
         protected_paths=request.protected_paths,
         baseline_output=baseline.stdout[-20_000:],
     )
-    # Per-test line coverage (one more sandbox run) ranks statements for the rule engine.
-    ctx.spectrum = collect_spectrum(sandbox, snapshot, command, base_patch)
+    # Per-test line coverage (one more sandbox run) ranks statements for the rule engine;
+    # not after a hung baseline, whose traced run would only hang again.
+    if baseline.end is not RunEnd.TIMEOUT:
+        ctx.spectrum = collect_spectrum(sandbox, snapshot, command, base_patch)
     run.emit(
         Classified(
             run.session_id,
