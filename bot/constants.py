@@ -4,6 +4,8 @@ from __future__ import annotations
 
 # The check run Truth Engine opens on a PR's head; also how we recognise our own check runs.
 CHECK_RUN_NAME = "Truth Engine"
+# The check run that publishes a PR's sealed telemetry trace (its chain head).
+TRACE_CHECK_RUN_NAME = "Truth Engine trace"
 
 # Candidates verified in parallel per round (`truth fix --candidates`, `max_candidates`).
 DEFAULT_CANDIDATES = 3

@@ -154,6 +154,8 @@ class Settings(BaseSettings):
     daily_verification_quota: int = 200
     max_sessions_per_pr: int = 5
     max_sessions_per_head_sha: int = 2
+    # Fix and trace jobs of one installation running at once across all workers; more wait.
+    jobs_per_installation: int = Field(default=2, ge=1)
     trace_retention_days: int = 90
 
     @classmethod

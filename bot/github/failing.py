@@ -16,6 +16,7 @@ from githubkit import GitHub
 from githubkit.exception import RequestFailed
 
 from bot.analysis.test_runs import CheckEvidence, Triage, triage
+from bot.constants import CHECK_RUN_NAME, TRACE_CHECK_RUN_NAME
 from bot.github import lists
 from bot.github.client import split_repo
 
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 FAILING = frozenset({"failure", "timed_out", "startup_failure"})
 FAILING_STATES = frozenset({"failure", "error"})
 MAX_LOG_CHARS = 200_000
-OWN_CHECK_NAMES = frozenset({"Truth Engine", "Truth Engine trace"})
+OWN_CHECK_NAMES = frozenset({CHECK_RUN_NAME, TRACE_CHECK_RUN_NAME})
 
 
 async def _actions_log(gh: GitHub[Any], repository: str, job_id: int) -> str:

@@ -8,10 +8,11 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from bot.constants import TRACE_CHECK_RUN_NAME as CHECK_RUN_NAME
 from bot.settings import Settings
 from bot.traces.build import EventLog, assemble
 from bot.traces.ci_results import check_exit_code, parse_check_output
-from bot.traces.pr_history import CHECK_RUN_NAME, HistoryCache, fetch_history
+from bot.traces.pr_history import HistoryCache, fetch_history
 from bot.traces.rationale import structure
 from bot.traces.schema import Trace, Validation
 from bot.traces.service import judge_and_seal

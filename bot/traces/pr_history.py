@@ -16,12 +16,13 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from bot.constants import TRACE_CHECK_RUN_NAME
+
 MAX_COMMITS = 250  # GitHub lists at most 250 commits for a pull request
 MAX_BLOBS = 300  # after-hashes fetched per trace; beyond this they are left null
 RECHECK_NEWEST = 2  # commits whose check runs are always re-read (CI is still reporting)
 FETCH_CONCURRENCY = 8
 CACHE_TTL_S = 30 * 24 * 3600
-CHECK_RUN_NAME = "Truth Engine trace"
 
 
 class HistoryCache(Protocol):
@@ -124,7 +125,9 @@ async def _checks(f: _Fetcher, sha: str, refresh: bool) -> list[tuple[dict[str, 
         return [(run, notes) for run, notes in kept]
     listed = await f.conditional(key + ":list", f.gh.rest.checks.async_list_for_ref, sha)
     runs = listed["check_runs"]
-    done = [r for r in runs if r.get("status") == "completed" and r.get("name") != CHECK_RUN_NAME]
+    done = [
+        r for r in runs if r.get("status") == "completed" and r.get("name") != TRACE_CHECK_RUN_NAME
+    ]
     notes = await asyncio.gather(
         *(f.once(f.key("notes", r["id"]), f.gh.rest.checks.async_list_annotations, r["id"])
           for r in done)

@@ -28,8 +28,6 @@ class WorkerContext:
     db: Engine
     redis: ArqRedis
     queue: DeliveryQueue
-    # Fix and trace jobs of one installation running at once, across all workers.
-    per_installation_limit: int = 2
     _clients: dict[int, GitHub[Any]] = field(default_factory=dict, repr=False)
     _pipeline: PipelineDeps | None = field(default=None, repr=False)
     _pipeline_lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
@@ -40,6 +38,10 @@ class WorkerContext:
 
         db = await asyncio.to_thread(init_db, settings.database_url)
         return cls(settings=settings, db=db, redis=redis, queue=DeliveryQueue(redis))
+
+    @property
+    def per_installation_limit(self) -> int:
+        return self.settings.jobs_per_installation
 
     def github(self, installation_id: int) -> GitHub[Any]:
         """The installation's client; one per installation keeps its cached access token."""
