@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from runner.measurement import measured_kind, measurement_findings
 from runner.policy import policy_findings
 
@@ -69,3 +71,39 @@ def test_pyproject_and_setup_cfg_count_only_their_test_sections() -> None:
     cfg = "[metadata]\nname = x\n[tool:pytest]\naddopts = -q\n"
     assert measurement_findings({"setup.cfg": (cfg, cfg.replace("x\n", "y\n"))}) == []
     assert measurement_findings({"setup.cfg": (cfg, cfg.replace("-q", "-q -x"))})
+
+
+# A repository on a newer Python than ours (PEP 695 needs 3.12): the file never parsed here.
+NEWER_SYNTAX = (
+    "type Pair[T] = tuple[T, T]\n\n\ndef first[T](pair: Pair[T]) -> T:\n    return pair[1]\n"
+)
+
+
+def test_an_honest_fix_in_code_only_a_newer_python_parses_passes() -> None:
+    fixed = NEWER_SYNTAX.replace("pair[1]", "pair[0]")
+    assert policy_findings({"pairs.py": (NEWER_SYNTAX, fixed)}) == []
+
+
+@pytest.mark.parametrize(
+    ("added", "rule"),
+    [
+        ("    import os; os._exit(0)\n", "process-exit"),
+        ("    import os as o\n", "dynamic-code"),  # an alias would hide o._exit from the scan
+        ("    sys._getframe(1).f_locals\n", "introspection"),
+        ("    import atexit\n", "process-exit"),
+        ("    __builtins__['len'] = None\n", "builtins"),
+    ],
+)
+def test_attacks_in_code_only_a_newer_python_parses_are_still_refused(
+    added: str, rule: str
+) -> None:
+    after = NEWER_SYNTAX.replace("    return pair[1]\n", added + "    return pair[0]\n")
+    findings = policy_findings({"pairs.py": (NEWER_SYNTAX, after)})
+    assert rule in {f.rule for f in findings}
+    assert all(f.line == 5 for f in findings)
+
+
+def test_newer_syntax_in_a_file_that_parsed_before_is_refused_as_unparsable() -> None:
+    before = "def first(pair):\n    return pair[1]\n"
+    after = "type Pair = tuple\n" + before.replace("pair[1]", "pair[0]")
+    assert [f.rule for f in policy_findings({"pairs.py": (before, after)})] == ["unparsable"]
