@@ -48,6 +48,7 @@ class SessionStatus(StrEnum):
     NO_FIX = "no_fix"
     NOTHING_TO_FIX = "nothing_to_fix"
     ENVIRONMENT_ERROR = "environment_error"  # the tests cannot run as the repository declares
+    FLAKY = "flaky"  # the baseline failure did not reproduce the same way twice
     ERROR = "error"
 
 

@@ -20,9 +20,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.routes import ROUTER
 from bot.service.logs import log_context
 from bot.service.metrics import ARQ_QUEUE_KEY, WebMetrics
-from bot.routes import ROUTER
 from bot.settings import Settings
 from web.api import routes as api_routes
 from web.dashboard import dashboard

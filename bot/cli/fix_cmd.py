@@ -41,6 +41,7 @@ EXIT_CODES = {
     FixStatus.NO_FIX: 1,
     FixStatus.NOTHING_TO_FIX: 3,
     FixStatus.ENVIRONMENT_ERROR: 2,
+    FixStatus.FLAKY: 1,
 }
 STAGE_STYLE = {"candidate": "bold", "done": "bold green", "preparing": "dim"}
 
@@ -134,6 +135,8 @@ def _print_summary(console: Console, outcome: FixOutcome, root: Path) -> None:
         console.print(f"Apply it with:  git -C {root} apply {outcome.patch_path}", markup=False)
     elif outcome.status is FixStatus.ENVIRONMENT_ERROR:
         console.rule("[bold red]The tests cannot run as declared")
+    elif outcome.status is FixStatus.FLAKY:
+        console.rule("[bold yellow]Flaky: the failure did not reproduce the same way twice")
     elif outcome.status is FixStatus.NO_FIX:
         console.rule("[bold yellow]No verified fix")
         rows = [f"  {c.id}  {c.engine:<8} {c.status:<14} {c.reason}" for c in outcome.candidates]

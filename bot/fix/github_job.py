@@ -42,6 +42,7 @@ HEADLINES = {
     FixStatus.NO_FIX: "no verified fix",
     FixStatus.NOTHING_TO_FIX: "nothing to fix",
     FixStatus.ENVIRONMENT_ERROR: "the tests cannot run as declared",
+    FixStatus.FLAKY: "flaky failure, nothing changed",
 }
 
 

@@ -115,7 +115,7 @@ def _steps(run: FixRun, command: str) -> FixOutcome:
     run.emit(RunFinished(run.session_id, "reproducing", result=baseline))
     if flaky:
         message = "Flaky" + flaky[len("flaky") :]
-        return run.outcome(FixStatus.NOTHING_TO_FIX, message, baseline, [], [], libraries)
+        return run.outcome(FixStatus.FLAKY, message, baseline, [], [], libraries)
     stopped = environment_verdict(baseline, ready.context)
     if stopped is not None:  # not a bug to fix: say exactly what stops the tests
         return run.outcome(FixStatus.ENVIRONMENT_ERROR, stopped.reason, baseline, [], [], libraries)

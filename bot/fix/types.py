@@ -17,6 +17,8 @@ class FixStatus(StrEnum):
     NOTHING_TO_FIX = "nothing_to_fix"
     # The tests cannot run as the repository declares them; the message says why and what to do.
     ENVIRONMENT_ERROR = "environment_error"
+    # The failure did not show the same way twice: nothing is fixed on evidence that moves.
+    FLAKY = "flaky"
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,7 @@ def check_output(outcome: FixOutcome, url: str, console: Sequence[str]) -> dict[
         FixStatus.NO_FIX: "No verified fix found",
         FixStatus.NOTHING_TO_FIX: "Tests pass in the sandbox: nothing to fix",
         FixStatus.ENVIRONMENT_ERROR: "The tests cannot run as the repository declares them",
+        FixStatus.FLAKY: "Flaky: the failure did not reproduce the same way twice",
     }
     summary = (
         f"{outcome.message}\n\n**Proof**\n\n{proof_summary(outcome)}\n\n"
