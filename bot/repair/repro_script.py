@@ -13,6 +13,7 @@ from bot.repair.model_engine import ModelEngine, ModelUnavailable, read_sources
 from bot.repair.model_output import InvalidModelOutput
 from bot.repair.prompts import build_repro_messages
 from bot.repair.sanitize import check_patch
+from runner.policy import policy_findings
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,15 @@ def _parse_script(ctx: RepairContext) -> Callable[[dict[str, Any]], str]:
         verdict = check_patch(ctx.repo_root, reproduction_diff(code))
         if not verdict.ok:
             raise InvalidModelOutput(verdict.reason)
+        # A test file escapes the candidates' code policy (tests are frozen instead), but this
+        # one is ours to add to the baseline: it gets the policy itself.
+        found = policy_findings({REPRODUCTION_PATH: (None, code)})
+        findings = [f for f in found if f.rule != "test-framework"]  # pytest.raises is fine
+        if findings:
+            raise InvalidModelOutput(
+                f"the test makes forbidden or dangerous calls: {findings[0]}; "
+                "write a test that only imports and calls the code under test"
+            )
         return code
 
     return parse
