@@ -1,6 +1,7 @@
-"""Every fix job ends visibly on the PR, end to end (app, Redis, arq worker, Docker, fake GitHub):
-jobs beyond an installation's share wait their turn instead of being dropped, and a job whose
-worker died on every try completes its check run with the reason."""
+"""What a fix job leaves on the PR, end to end (app, Redis, arq worker, Docker, fake GitHub):
+jobs beyond an installation's share wait their turn instead of being dropped, a job whose
+worker died on every try completes its check run with the reason, and a suggestion whose
+content holds a fence is posted inside a longer one."""
 
 from __future__ import annotations
 
@@ -120,3 +121,34 @@ async def test_a_job_whose_worker_died_on_every_try_completes_its_check_run_with
     assert "stopped" in status["body"] and HEAD[:7] in status["body"]
     assert fake_github.calls("repos/download-tarball-archive") == []  # nothing ran again
     assert fake_github.reviews == []
+
+
+async def test_a_fix_whose_line_holds_a_fence_is_suggested_inside_a_longer_one(
+    fake_github: FakeGitHub, app_client: httpx.AsyncClient, settings: Any
+) -> None:
+    # The buggy line carries a Markdown fence in its comment; so does its fix, and a suggestion
+    # fenced with three backticks would end early and post a broken review.
+    comment = "  # renders as ```range``` in the docs"
+    buggy = "    for i in range(len(values)):"
+    patch = PATCH_OVER_THE_BUG.replace(f"+{buggy}\n", f"+{buggy}{comment}\n")
+    serve_example(fake_github, patch)
+    files = {
+        str(path.relative_to(EXAMPLE)): path.read_bytes()
+        for path in sorted(EXAMPLE.rglob("*"))
+        if path.is_file() and not {"__pycache__", ".pytest_cache"} & set(path.parts)
+    }
+    source = files[SOURCE].decode().replace(buggy + "\n", buggy + comment + "\n")
+    fake_github.set_tarball(REPO, HEAD, {**files, SOURCE: source.encode()})
+
+    assert (await deliver(app_client, "check_run", failing_check_run())).json()[
+        "status"
+    ] == "queued"
+    run = await run_worker(settings)
+
+    assert (run.complete, run.failed) == (1, 0)
+    [review] = fake_github.reviews
+    [suggestion] = review["comments"]
+    body = suggestion["body"]
+    fixed = f"{FIXED_LINE}{comment}"
+    assert f"````suggestion\n{fixed}\n````" in body
+    assert fake_github.unprocessable == []
