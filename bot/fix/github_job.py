@@ -67,20 +67,25 @@ async def fix_failure(worker: WorkerContext, job: FixJob) -> str:
             comments.status_comment("not started", f"Not started: {problem}"),
         )
         return f"quota: {problem}"
-    skipped, logs = await _triage(gh, job, pull)
+    # Read once: its `checks:` globs pick the test runs, the rest shapes the session.
+    try:
+        config = await load_repo_config(gh, job.repository, pull.config_ref)
+    except ConfigInvalid as exc:
+        invalid: ConfigInvalid | None = exc
+    else:
+        invalid = None
+    skipped, logs = await _triage(gh, job, pull, None if invalid else config.checks)
     if skipped is not None:
         return skipped
 
     check = LiveCheckRun(gh, job.repository, job.head_sha, external_id=job.check_key)
     await check.start()
-    try:
-        config = await load_repo_config(gh, job.repository, pull.config_ref)
-    except ConfigInvalid as exc:
+    if invalid is not None:
         await check.finish(
             "neutral",
-            {"title": "Invalid .github/truth.yml", "summary": f"{exc}\n\nNothing was run."},
+            {"title": "Invalid .github/truth.yml", "summary": f"{invalid}\n\nNothing was run."},
         )
-        return f"config invalid: {exc}"
+        return f"config invalid: {invalid}"
     if job.trigger is Trigger.CI and not config.auto_fix:
         await check.finish(
             "neutral",
@@ -168,14 +173,12 @@ async def fix_failure(worker: WorkerContext, job: FixJob) -> str:
     return f"{outcome.status.value}: {outcome.session_id}"
 
 
-async def _triage(gh: Any, job: FixJob, pull: PullRef) -> tuple[str | None, str]:
-    """The failing test checks' logs, merged; or why no session starts (lint, types, deploy)."""
-    try:
-        globs: list[str] | None = (
-            await load_repo_config(gh, job.repository, pull.config_ref)
-        ).checks
-    except ConfigInvalid:
-        globs = None  # the check run explains the config below, so the session goes on to it
+async def _triage(
+    gh: Any, job: FixJob, pull: PullRef, globs: list[str] | None
+) -> tuple[str | None, str]:
+    """The failing test checks' logs, merged; or why no session starts (lint, types, deploy).
+
+    `globs` None: the config is invalid; the check run explains it, so the session goes on."""
     triaged, logs = await triage_head(gh, job.repository, job.head_sha, globs or [])
     if globs is None or job.test_selector is not None or triaged.tests:
         return None, logs
