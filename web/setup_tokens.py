@@ -30,29 +30,34 @@ def _hashed(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
+async def _issue(redis: Redis, key: str, nbytes: int, ttl_s: int) -> str:
+    """A random single-use value; only its hash is stored, with an expiry."""
+    value = secrets.token_urlsafe(nbytes)
+    await redis.set(key.format(_hashed(value)), "1", ex=ttl_s)
+    return value
+
+
+async def _redeem(redis: Redis, key: str, value: str | None) -> bool:
+    """True once for a value issued within its expiry; False for anything else."""
+    if value is None or not _well_formed(value):
+        return False
+    return await redis.getdel(key.format(_hashed(value))) is not None
+
+
 async def issue_token(redis: Redis) -> str:
-    token = secrets.token_urlsafe(32)
-    await redis.set(TOKEN_KEY.format(_hashed(token)), "1", ex=TOKEN_TTL_S)
-    return token
+    return await _issue(redis, TOKEN_KEY, 32, TOKEN_TTL_S)
 
 
 async def redeem_token(redis: Redis, token: str | None) -> bool:
-    """True once for a token issued within TOKEN_TTL_S; False for anything else."""
-    if token is None or not _well_formed(token):
-        return False
-    return await redis.getdel(TOKEN_KEY.format(_hashed(token))) is not None
+    return await _redeem(redis, TOKEN_KEY, token)
 
 
 async def new_state(redis: Redis) -> str:
-    state = secrets.token_urlsafe(24)
-    await redis.set(STATE_KEY.format(_hashed(state)), "1", ex=STATE_TTL_S)
-    return state
+    return await _issue(redis, STATE_KEY, 24, STATE_TTL_S)
 
 
 async def redeem_state(redis: Redis, state: str | None) -> bool:
-    if state is None or not _well_formed(state):
-        return False
-    return await redis.getdel(STATE_KEY.format(_hashed(state))) is not None
+    return await _redeem(redis, STATE_KEY, state)
 
 
 async def mark_configured(redis: Redis) -> None:
