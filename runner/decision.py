@@ -2,8 +2,9 @@
 
 - `reproduce_baseline`: the failure must show the same way twice before anything is fixed.
 - `confirm`: a winner is re-run K times in fresh containers, in parallel; any red run: flaky.
-- `choose` / `alternatives_note`: the smallest change wins (changed tokens, then engine order,
-  never run time), and several different verified fixes are reported as such.
+- `choose` / `alternatives_note`: the smallest change wins (changed tokens, then the fewest
+  changed results on the passing tests' inputs, then engine order, never run time), and
+  several different verified fixes are reported as such.
 """
 
 from __future__ import annotations
@@ -90,13 +91,7 @@ def confirm(
     if not verification.verified or baseline is None or times <= 0:
         return verification
     allowed = verification.test_changes_allowed
-    frozen = screen(
-        snapshot,
-        patch,
-        allow_test_changes=allowed,
-        allow_dangerous=allow_dangerous,
-        base_patch=base_patch,
-    ).frozen
+    frozen = frozen_for(snapshot, patch, verification, base_patch, allow_dangerous)
     jobs: list[Callable[[], RunResult]] = [
         lambda: sandbox.run(snapshot, command, base_patch + patch, frozen) for _ in range(times)
     ]
@@ -114,6 +109,23 @@ def confirm(
     return verification
 
 
+def frozen_for(
+    snapshot: RepoSnapshot,
+    patch: str,
+    verification: Verification,
+    base_patch: str = "",
+    allow_dangerous: bool = False,
+) -> dict[str, bytes | None]:
+    """The baseline's measurement files to put back after `patch`, as its verification did."""
+    return screen(
+        snapshot,
+        patch,
+        allow_test_changes=verification.test_changes_allowed,
+        allow_dangerous=allow_dangerous,
+        base_patch=base_patch,
+    ).frozen
+
+
 def changed_tokens(diff: str) -> int:
     """How many tokens the diff removes or adds (a rename of one name counts 2)."""
     removed: Counter[str] = Counter()
@@ -128,13 +140,22 @@ def changed_tokens(diff: str) -> int:
     return sum(((removed - added) + (added - removed)).values())
 
 
-def choose(candidates: Sequence[T], diff_of: Callable[[T], str], rank_of: Callable[[T], int]) -> T:
-    """The verified candidate to post: fewest changed tokens, then the earlier engine, then
-    the earlier candidate; never the run time, which is noise."""
+def choose(
+    candidates: Sequence[T],
+    diff_of: Callable[[T], str],
+    rank_of: Callable[[T], int],
+    changes_of: Callable[[T], int] = lambda _: 0,
+) -> T:
+    """The verified candidate to post: fewest changed tokens, then the fewest changed results
+    on the inputs the passing tests exercise (`changes_of`), then the earlier engine, then the
+    earlier candidate; never the run time, which is noise."""
     if not candidates:
         raise ValueError("choose() needs at least one verified candidate")
     order = {id(c): i for i, c in enumerate(candidates)}
-    return min(candidates, key=lambda c: (changed_tokens(diff_of(c)), rank_of(c), order[id(c)]))
+    return min(
+        candidates,
+        key=lambda c: (changed_tokens(diff_of(c)), changes_of(c), rank_of(c), order[id(c)]),
+    )
 
 
 def alternatives_note(diffs: Sequence[str]) -> str:

@@ -4,6 +4,7 @@ re-runs. Every verdict is an event; what the tests said goes back to conversatio
 
 from __future__ import annotations
 
+from bot.fix.behaviour_check import compare_behaviour, refuse
 from bot.fix.events import RunFinished
 from bot.fix.run import FixRun
 from bot.fix.search import CandidateStream, ScreenedCandidate, candidate_result
@@ -27,14 +28,27 @@ def confirmed_winner(
     base_patch: str,
     results: list[CandidateResult],
 ) -> tuple[CandidateResult | None, str]:
-    """The verified candidate with the fewest changed tokens (then the earliest engine) that
-    stays green when re-run in fresh containers; one that turns red is marked flaky and the
-    next is tried. Also the note when the tests accept several different fixes."""
+    """The verified candidate with the fewest changed tokens (then the fewest changed results
+    on the passing tests' inputs, then the earliest) that stays green when re-run in fresh
+    containers; one that turns red is marked flaky and the next is tried. A candidate that only
+    passes by returning None where the code returned a value is refused first. Also the note
+    when the tests accept several different fixes."""
     verified = [r for r in results if r.status == "verified" and r.verification is not None]
+    behaviour = compare_behaviour(run, ctx, snapshot, sandbox, command, base_patch, verified)
+    for candidate in list(verified):
+        if candidate.id in behaviour.refused:
+            refuse(candidate, behaviour.refused[candidate.id])
+            verified.remove(candidate)
+            run.say("deciding", f"Candidate {candidate.id}: REJECTED ({candidate.reason})")
     note = alternatives_note([r.diff for r in verified])
     settings = run.deps.settings
     while verified:
-        best = choose(verified, lambda r: r.diff, lambda r: int(r.id.lstrip("c") or 0))
+        best = choose(
+            verified,
+            lambda r: r.diff,
+            lambda r: int(r.id.lstrip("c") or 0),
+            behaviour.changes_of,
+        )
         verified.remove(best)
         run.say("deciding", f"Re-running candidate {best.id} {settings.confirm_runs} times…")
         assert best.verification is not None
@@ -52,6 +66,11 @@ def confirmed_winner(
         )
         best.reason = checked.reason
         if checked.verified:
+            if best.id in behaviour.changes:
+                best.reason += (
+                    f"; {behaviour.changes[best.id]} result(s) of calls the passing tests make "
+                    "differ from before the patch"
+                )
             return best, note
         best.status = checked.verdict.value
         run.say("deciding", f"Candidate {best.id}: {best.status.upper()} ({checked.reason})")

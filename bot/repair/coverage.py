@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import shlex
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.repair.spectrum import Spectrum
 from runner.results import RunResult
@@ -87,8 +87,9 @@ class Runs(Protocol):
     ) -> RunResult: ...
 
 
-def spectrum_command(test_command: str) -> str | None:
-    """The test command run under the tracer, or None when it is not a plain pytest call."""
+def pytest_args(test_command: str) -> list[str] | None:
+    """The arguments of a plain pytest call, or None for anything else (shell syntax, other
+    runners), which an in-process tracer cannot wrap."""
     if any(token in test_command for token in SHELL_SYNTAX):
         return None
     try:
@@ -96,30 +97,48 @@ def spectrum_command(test_command: str) -> str | None:
     except ValueError:
         return None
     if words[:1] in (["pytest"], ["py.test"]):
-        args = words[1:]
-    elif len(words) >= 3 and words[0] in ("python", "python3") and words[1:3] == ["-m", "pytest"]:
-        args = words[3:]
-    else:
+        return words[1:]
+    if len(words) >= 3 and words[0] in ("python", "python3") and words[1:3] == ["-m", "pytest"]:
+        return words[3:]
+    return None
+
+
+def traced_command(script: str, marker: str, test_command: str, *extra: str) -> str | None:
+    """`test_command` run in-process by a tracer `script` that prints its result after
+    `marker`; None when the command is not a plain pytest call."""
+    args = pytest_args(test_command)
+    if args is None:
         return None
-    script = TRACER.replace("MARKER", repr(MARKER))
-    return shlex.join(["python", "-c", script, *args])
+    return shlex.join(["python", "-c", script.replace("MARKER", repr(marker)), *args, *extra])
+
+
+def marked_json(stdout: str, marker: str) -> Any:
+    """The JSON a tracer printed after `marker` (its last occurrence), or None."""
+    at = stdout.rfind(marker)
+    if at < 0:
+        return None
+    try:
+        return json.loads(stdout[at + len(marker) :].split("\n", 1)[0])
+    except ValueError:
+        return None
+
+
+def spectrum_command(test_command: str) -> str | None:
+    """The test command run under the tracer, or None when it is not a plain pytest call."""
+    return traced_command(TRACER, MARKER, test_command)
 
 
 def parse_spectrum(stdout: str) -> Spectrum | None:
     """The tracer's summary line from a run's stdout; None when it is missing or mangled."""
-    at = stdout.rfind(MARKER)
-    if at < 0:
-        return None
-    line = stdout[at + len(MARKER) :].split("\n", 1)[0]
+    data = marked_json(stdout, MARKER)
     try:
-        data = json.loads(line)
         lines = {
             (file, int(number)): (int(counts[0]), int(counts[1]))
             for file, by_line in data["lines"].items()
             for number, counts in by_line.items()
         }
         return Spectrum(lines=lines, failed=list(data["failed"]), passed=int(data["passed"]))
-    except (ValueError, KeyError, TypeError, IndexError):
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError):
         return None
 
 

@@ -1,0 +1,105 @@
+"""Plausible is not correct: before a winner is chosen, the baseline and the smallest verified
+candidates run once more under the behaviour profiler (in parallel, in fresh sandboxes). A fix that
+only passes because the tests accept `None` where the code returned a value is refused, and among
+fixes of one size the one that changes the fewest results on the passing tests' inputs wins."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from bot.fix.run import FixRun
+from bot.fix.types import CandidateResult
+from bot.repair.base import RepairContext
+from bot.repair.behaviour import (
+    behaviour_changes,
+    expects_none,
+    none_for_a_value,
+    parse_profile,
+    profile_command,
+)
+from runner.decision import changed_tokens, frozen_for
+from runner.results import RunResult, Verdict
+from runner.sandbox import Sandbox
+from runner.snapshot import RepoSnapshot
+
+log = logging.getLogger(__name__)
+
+MAX_PROFILED = 4  # the smallest verified fixes; larger ones lose on size anyway
+UNPROFILED = 10**9  # ranks a fix whose profile is missing behind profiled ones of its size
+
+
+@dataclass
+class BehaviourReport:
+    changes: dict[str, int] = field(default_factory=dict)  # candidate id -> changed results
+    refused: dict[str, str] = field(default_factory=dict)  # candidate id -> why it is no fix
+
+    def changes_of(self, candidate: CandidateResult) -> int:
+        return self.changes.get(candidate.id, UNPROFILED)
+
+
+def compare_behaviour(
+    run: FixRun,
+    ctx: RepairContext,
+    snapshot: RepoSnapshot,
+    sandbox: Sandbox,
+    command: str,
+    base_patch: str,
+    verified: list[CandidateResult],
+) -> BehaviourReport:
+    """Profile the baseline and up to MAX_PROFILED verified candidates; an empty report when
+    the test command cannot be profiled or the baseline's profile is missing."""
+    report = BehaviourReport()
+    profiled_command = profile_command(command)
+    if profiled_command is None or not verified:
+        return report
+    smallest = sorted(verified, key=lambda r: changed_tokens(r.diff))[:MAX_PROFILED]
+    run.say(
+        "deciding",
+        f"Comparing what the code returns before and after {len(smallest)} verified fix(es)…",
+    )
+    allow_dangerous = run.request.allow_dangerous_calls
+
+    def profiled(patch: str, frozen: dict[str, bytes | None] | None) -> Callable[[], RunResult]:
+        return lambda: sandbox.run(snapshot, profiled_command, patch or None, frozen)
+
+    jobs = [profiled(base_patch, None)]
+    for candidate in smallest:
+        assert candidate.verification is not None
+        frozen = frozen_for(
+            snapshot, candidate.diff, candidate.verification, base_patch, allow_dangerous
+        )
+        jobs.append(profiled(base_patch + candidate.diff, frozen))
+    parallelism = run.deps.settings.sandbox_parallelism or len(jobs)
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
+            runs = [f.result() for f in [pool.submit(job) for job in jobs]]
+    except Exception as exc:  # the profile only ranks and refuses; never fatal
+        log.warning("behaviour profile failed: %s: %s", type(exc).__name__, exc)
+        return report
+    baseline = parse_profile(runs[0].stdout)
+    if baseline is None:
+        log.info("no behaviour profile of the baseline; choosing by size alone")
+        return report
+    none_expected = expects_none(ctx.failures)
+    for candidate, result in zip(smallest, runs[1:], strict=True):
+        profile = parse_profile(result.stdout)
+        if profile is None:
+            continue
+        why = "" if none_expected else none_for_a_value(baseline, profile)
+        if why:
+            report.refused[candidate.id] = why
+        else:
+            report.changes[candidate.id] = behaviour_changes(baseline, profile)
+    return report
+
+
+def refuse(candidate: CandidateResult, why: str) -> None:
+    """Mark a verified candidate as no fix, with the reason the reviewer sees."""
+    candidate.status = Verdict.REJECTED.value
+    candidate.reason = f"passes the tests but is not a fix: {why}"
+    if candidate.verification is not None:
+        candidate.verification.verdict = Verdict.REJECTED
+        candidate.verification.reason = candidate.reason

@@ -1,0 +1,122 @@
+"""Choosing among verified fixes in real sandboxes: a fix that passes only because the tests accept
+None is refused, and of two fixes of one size the one that keeps what the passing tests' calls
+returned wins, whatever order the engines proposed them in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+from bot.fix.pipeline import build_deps, run_fix
+from bot.fix.types import FixRequest, FixStatus
+from bot.repair.base import CandidatePatch, RepairContext
+from bot.repair.diffs import make_diff
+from bot.settings import load_settings
+
+pytestmark = [pytest.mark.docker, pytest.mark.slow]
+
+ORDER = '''"""Order checks."""
+
+
+def is_sorted(items):
+    for a, b in zip(items, items[1:]):
+        if a > b:
+            return True
+    return True
+'''
+ORDER_TESTS = """from order import is_sorted
+
+
+def test_sorted():
+    assert is_sorted([1, 2, 3])
+
+
+def test_unsorted():
+    assert not is_sorted([3, 1, 2])
+"""
+# One token: the tests accept None for False, but the code no longer answers.
+RETURNS_NONE = ORDER.replace("            return True\n", "            return\n")
+RETURNS_FALSE = ORDER.replace("            return True\n", "            return False\n")
+
+SHAPES = '''"""Rectangles."""
+
+PADDING = 1
+
+
+def area(width, height):
+    return width * height + PADDING
+
+
+def label(width, height):
+    return f"{width}x{height}" + "-" * PADDING
+'''
+SHAPES_TESTS = """from shapes import area, label
+
+
+def test_area():
+    assert area(2, 3) == 6
+
+
+def test_label():
+    assert label(2, 3).startswith("2x3")
+"""
+# Both change two tokens and pass; only the second leaves label(2, 3) as it was.
+GLOBAL_CHANGE = SHAPES.replace("PADDING = 1", "PADDING = 0")
+LOCAL_CHANGE = SHAPES.replace("width * height + PADDING", "width * height + 0")
+
+
+class FixedEngine:
+    def __init__(self, path: str, original: str, *sources: str) -> None:
+        self.name = "fixed"
+        self._path, self._original, self._sources = path, original, sources
+
+    def propose(self, ctx: RepairContext, limit: int) -> Iterable[CandidatePatch]:
+        for source in self._sources[:limit]:
+            yield CandidatePatch("fixed", make_diff(self._path, self._original, source), "hand")
+
+
+def project(root: Path, module: str, source: str, tests: str) -> Path:
+    (root / "tests").mkdir(parents=True)
+    (root / f"{module}.py").write_text(source)
+    (root / "tests" / f"test_{module}.py").write_text(tests)
+    return root
+
+
+@pytest.fixture
+def deps(tmp_path: Path, sandbox_image: str):
+    settings = load_settings(
+        state_dir=tmp_path / "state", sandbox_image=sandbox_image, database_url=""
+    )
+    return build_deps(settings)
+
+
+def test_a_fix_that_returns_none_for_false_is_refused(deps, tmp_path: Path) -> None:
+    repo = project(tmp_path / "repo", "order", ORDER, ORDER_TESTS)
+    deps.engines = [FixedEngine("order.py", ORDER, RETURNS_NONE, RETURNS_FALSE)]
+
+    outcome = run_fix(FixRequest(repo_root=repo, candidates=2), deps, lambda e: None)
+
+    by_id = {c.id: c for c in outcome.candidates}
+    assert by_id["c1"].status == "rejected"
+    assert "`is_sorted` in order.py returns None" in by_id["c1"].reason
+    assert "returned a bool" in by_id["c1"].reason
+    assert outcome.status is FixStatus.VERIFIED and outcome.winner is not None
+    assert outcome.winner.id == "c2"
+    # The refused one is no alternative the tests accept.
+    assert "different fixes" not in outcome.message
+
+
+def test_of_two_fixes_of_one_size_the_one_keeping_passing_behaviour_wins(
+    deps, tmp_path: Path
+) -> None:
+    repo = project(tmp_path / "repo", "shapes", SHAPES, SHAPES_TESTS)
+    deps.engines = [FixedEngine("shapes.py", SHAPES, GLOBAL_CHANGE, LOCAL_CHANGE)]
+
+    outcome = run_fix(FixRequest(repo_root=repo, candidates=2), deps, lambda e: None)
+
+    assert [c.status for c in outcome.candidates] == ["verified", "verified"]
+    assert outcome.winner is not None and outcome.winner.id == "c2"
+    assert "0 result(s) of calls the passing tests make differ" in outcome.winner.reason
+    assert "the tests accept 2 different fixes" in outcome.message
