@@ -135,14 +135,6 @@ class CandidateStream:
         return batch or self._follow_ups()
 
 
-def pick_winner(results: Sequence[CandidateResult]) -> CandidateResult | None:
-    """Among verified candidates: fewest changed lines, then shortest run, then most votes."""
-    verified = [r for r in results if r.status == "verified"]
-    if not verified:
-        return None
-    return min(verified, key=lambda r: (r.changed_lines, r.duration_ms, -r.votes))
-
-
 def candidate_result(
     candidate: ScreenedCandidate, verification: Verification | None
 ) -> CandidateResult:

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.analysis.failures import Category
-from bot.fix.search import CandidateStream, pick_winner
-from bot.fix.types import CandidateResult
+from bot.fix.search import CandidateStream
 from bot.repair.base import CandidatePatch, RepairContext
 from bot.repair.diffs import make_diff
 
@@ -88,35 +87,6 @@ def test_candidate_budget_caps_the_search(ctx: RepairContext) -> None:
     assert len(s.next_batch(3)) == 3
     assert len(s.next_batch(3)) == 1
     assert s.next_batch(3) == []
-
-
-def result(id: str, status: str, lines: int, ms: float, votes: int = 1) -> CandidateResult:
-    return CandidateResult(
-        id=id,
-        engine="rules",
-        description="",
-        diff="",
-        status=status,
-        reason="",
-        duration_ms=ms,
-        changed_lines=lines,
-        votes=votes,
-    )
-
-
-def test_winner_is_the_smallest_verified_change_then_the_fastest() -> None:
-    results = [
-        result("c1", "failed", 1, 5),
-        result("c2", "verified", 4, 10),
-        result("c3", "verified", 2, 90),
-        result("c4", "verified", 2, 30),
-    ]
-    winner = pick_winner(results)
-    assert winner is not None and winner.id == "c4"
-
-
-def test_no_verified_candidate_means_no_winner() -> None:
-    assert pick_winner([result("c1", "failed", 1, 5), result("c2", "timeout", 1, 5)]) is None
 
 
 class ClockedEngine:
