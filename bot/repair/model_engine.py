@@ -1,18 +1,26 @@
-"""The model repair engine: asks a model through litellm for fixes, with a fallback model."""
+"""The model repair engine: asks a model for fixes through a litellm Router, with a fallback."""
 
 from __future__ import annotations
 
 import json
 import logging
-import os
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.repair.base import CandidatePatch, RepairContext
 from bot.repair.conversation import Conversation, ConversationBudget, feedback_message, judged
 from bot.repair.model_output import InvalidModelOutput, extract_json_object, fixes_from_answer
+from bot.repair.model_router import (
+    DEFAULT_MAX_RETRY_WAIT_SECONDS,
+    DEFAULT_RETRIES,
+    Attempt,
+    ModelRouter,
+    load_litellm,
+)
 from bot.repair.prompts import PROMPT_VERSION, Message, build_repair_messages
 from bot.repair.usage import Usage
 from bot.service.metrics import worker_metrics
@@ -24,7 +32,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-ATTEMPTS_PER_MODEL = 2
+# Answers one model may give that we cannot use before the next model is asked; transport
+# errors are the Router's to retry.
+ANSWERS_PER_MODEL = 2
 MAX_SOURCE_BYTES = 512 * 1024
 
 
@@ -38,27 +48,10 @@ class ModelAnswer:
     value: Any
 
 
-def _litellm() -> Any:
-    # litellm downloads its price list at import unless told to use the bundled copy; the
-    # sandbox hosts and tests have no internet, and the bundled copy is enough for costs.
-    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-    import litellm
-
-    return litellm
-
-
-def _is_transient(exc: Exception) -> bool:
-    import openai  # litellm's exceptions subclass the OpenAI SDK's
-
-    if isinstance(exc, InvalidModelOutput):
-        return True
-    if isinstance(exc, openai.APITimeoutError | openai.APIConnectionError | openai.RateLimitError):
-        return True
-    return isinstance(exc, openai.APIStatusError) and exc.status_code >= 500
-
-
 class ModelEngine:
-    """Primary model first; after two failures, or one that retrying cannot fix, the fallback."""
+    """Primary model first, through one litellm Router per engine (so per session): it retries
+    rate limits, timeouts and outages and falls back once they persist; an answer we cannot
+    use is sent back once with what was wrong, and the fallback is asked after the second."""
 
     name = "model"
 
@@ -72,9 +65,11 @@ class ModelEngine:
         api_key: str | None = None,
         temperature: float = 0.2,
         budget: ConversationBudget | None = None,
+        retries: int = DEFAULT_RETRIES,
+        max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT_SECONDS,
     ) -> None:
         self.model = model
-        self.fallback_model = fallback_model
+        self.fallback_model = fallback_model if fallback_model != model else None
         self.timeout = timeout
         self.usage = usage if usage is not None else Usage()
         self.api_base = api_base
@@ -82,7 +77,10 @@ class ModelEngine:
         register_secrets([api_key])  # masked wherever redaction runs in this process
         self.temperature = temperature
         self.budget = budget or ConversationBudget()
+        self.retries = retries
+        self.max_retry_wait = max_retry_wait
         self._conversation: Conversation | None = None  # one engine per session
+        self._router: ModelRouter | None = None
 
     def __repr__(self) -> str:  # never show the key
         return f"ModelEngine(model={self.model!r}, fallback_model={self.fallback_model!r})"
@@ -163,72 +161,84 @@ class ModelEngine:
     def ask_json(
         self, messages: list[Message], parse: Callable[[dict[str, Any]], T]
     ) -> ModelAnswer:
-        """The first answer `parse` accepts, trying each model in turn; raises ModelUnavailable."""
+        """The first answer `parse` accepts, from the primary model or its fallback; raises
+        ModelUnavailable with what failed."""
         reasons: list[str] = []
-        for model in self.models:
-            conversation = list(messages)
-            for attempt in range(1, ATTEMPTS_PER_MODEL + 1):
-                content = ""
-                try:
-                    content = self._complete(model, conversation)
-                    return ModelAnswer(model, parse(extract_json_object(content)))
-                except InvalidModelOutput as exc:
-                    reason = f"invalid output: {exc}"
+        unusable: Counter[str] = Counter()
+        conversation = list(messages)
+        model: str | None = self.models[0] if self.models else None
+        while model is not None:
+            answer = self._account(self.router.complete(model, conversation), reasons)
+            if answer is None:
+                break  # the Router has spent its retries and fallbacks
+            content = ""
+            try:
+                content = _content(answer.response)
+                return ModelAnswer(answer.model, parse(extract_json_object(content)))
+            except InvalidModelOutput as exc:
+                self.usage.record_failure(answer.model)
+                log.warning("model %s gave an unusable answer: %s", answer.model, exc)
+                reasons.append(f"{answer.model}: unusable answer: {exc}")
+                unusable[answer.model] += 1
+                if unusable[answer.model] < ANSWERS_PER_MODEL:
                     # Telling the model what was wrong makes the retry far more likely to work.
-                    conversation = [
-                        *messages,
-                        {"role": "assistant", "content": content[:4000] or "(empty)"},
-                        {
-                            "role": "user",
-                            "content": f"That answer was rejected: {exc}. "
-                            "Reply again with only the JSON object in the required shape.",
-                        },
-                    ]
-                    transient = True
-                except Exception as exc:
-                    import openai
+                    model, conversation = answer.model, _corrected(messages, content, exc)
+                else:
+                    model, conversation = self._next_model(answer.model), list(messages)
+        raise ModelUnavailable(_unavailable_message(reasons))
 
-                    if not isinstance(exc, openai.APIError):
-                        raise
-                    reason = f"{type(exc).__name__}: {self._redact(str(exc))[:300]}"
-                    transient = _is_transient(exc)
-                self.usage.record_failure(model)
-                log.warning("model %s attempt %d failed: %s", model, attempt, reason)
-                reasons.append(f"{model}: {reason}")
-                if not transient:
-                    break
-        raise ModelUnavailable("; ".join(reasons) or "no model configured")
+    @property
+    def router(self) -> ModelRouter:
+        if self._router is None:
+            self._router = ModelRouter(
+                self.models,
+                self._deployment_params,
+                timeout=self.timeout,
+                retries=self.retries,
+                max_retry_wait=self.max_retry_wait,
+            )
+        return self._router
 
-    def _complete(self, model: str, messages: list[Message]) -> str:
-        litellm = _litellm()
-        options: dict[str, Any] = {
-            "model": model,
-            "messages": messages,
+    def _deployment_params(self, model: str) -> dict[str, Any]:
+        params: dict[str, Any] = {
             "temperature": self.temperature,
             "timeout": self.timeout,
-            "num_retries": 0,  # retries and fallback are decided here, not inside litellm
+            # The OpenAI SDK must not retry behind the Router's back. litellm forces this for
+            # Router calls today; saying it here keeps it so across litellm upgrades.
             "max_retries": 0,
             "drop_params": True,
         }
         if self.api_base:
-            options["api_base"] = self.api_base
+            params["api_base"] = self.api_base
         if self._api_key:
-            options["api_key"] = self._api_key
-        if _supports_json_mode(litellm, model):
-            options["response_format"] = {"type": "json_object"}
-        response = litellm.completion(**options)
-        self._record_usage(litellm, model, response)
-        content = response.choices[0].message.content
-        if not isinstance(content, str) or not content.strip():
-            raise InvalidModelOutput("the answer was empty")
-        return content
+            params["api_key"] = self._api_key
+        if _supports_json_mode(load_litellm(), model):
+            params["response_format"] = {"type": "json_object"}
+        return params
 
-    def _record_usage(self, litellm: Any, model: str, response: Any) -> None:
+    def _next_model(self, model: str) -> str | None:
+        later = self.models[self.models.index(model) + 1 :]
+        return later[0] if later else None
+
+    def _account(self, attempts: list[Attempt], reasons: list[str]) -> Attempt | None:
+        """Usage and failures under the model that made each attempt; the answer, if any."""
+        for attempt in attempts:
+            if attempt.error is None:
+                self._record_usage(attempt.model, attempt.response)
+                continue
+            self.usage.record_failure(attempt.model)
+            reason = f"{type(attempt.error).__name__}: {self._redact(attempt.detail)[:200]}"
+            log.warning("model %s failed: %s", attempt.model, reason)
+            reasons.append(f"{attempt.model}: {reason}")
+        last = attempts[-1] if attempts else None
+        return last if last is not None and last.error is None else None
+
+    def _record_usage(self, model: str, response: Any) -> None:
         usage = getattr(response, "usage", None)
         tokens_in = int(getattr(usage, "prompt_tokens", 0) or 0)
         tokens_out = int(getattr(usage, "completion_tokens", 0) or 0)
         try:
-            cost = float(litellm.completion_cost(completion_response=response) or 0.0)
+            cost = float(load_litellm().completion_cost(completion_response=response) or 0.0)
         except Exception:  # unknown prices (self-hosted models) cost nothing we can know
             cost = 0.0
         self.usage.record(model, tokens_in, tokens_out, cost)
@@ -236,6 +246,40 @@ class ModelEngine:
 
     def _redact(self, text: str) -> str:
         return redact(text)
+
+
+def _content(response: Any) -> str:
+    content = response.choices[0].message.content
+    if not isinstance(content, str) or not content.strip():
+        raise InvalidModelOutput("the answer was empty")
+    return content
+
+
+def _corrected(messages: list[Message], content: str, error: InvalidModelOutput) -> list[Message]:
+    return [
+        *messages,
+        {"role": "assistant", "content": content[:4000] or "(empty)"},
+        {
+            "role": "user",
+            "content": f"That answer was rejected: {error}. "
+            "Reply again with only the JSON object in the required shape.",
+        },
+    ]
+
+
+def _unavailable_message(reasons: list[str]) -> str:
+    if not reasons:
+        return "no model is configured: set TRUTH_MODEL"
+    # The Router's retries repeat one reason; say it once with a count.
+    failures = "; ".join(
+        reason if count == 1 else f"{reason} (x{count})"
+        for reason, count in ((reason, len(list(group))) for reason, group in groupby(reasons))
+    )
+    return (
+        f"no model gave a usable answer ({failures}). Check the model names (TRUTH_MODEL, "
+        "TRUTH_FALLBACK_MODEL), the key (TRUTH_MODEL_API_KEY) and the endpoint "
+        "(TRUTH_MODEL_API_BASE); if the provider is rate limiting or down, try again later."
+    )
 
 
 def _supports_json_mode(litellm: Any, model: str) -> bool:

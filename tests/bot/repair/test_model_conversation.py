@@ -57,6 +57,8 @@ def _engine(provider: FakeModelProvider, budget: ConversationBudget | None = Non
         api_base=provider.api_base,
         api_key=provider.api_key,
         budget=budget,
+        retries=2,
+        max_retry_wait=0.0,
     )
 
 
@@ -99,12 +101,15 @@ def test_a_failed_fix_and_its_test_output_go_back_for_the_next_try(
 def test_the_conversation_survives_a_rate_limit_and_bad_json_in_a_later_round(
     model_provider: FakeModelProvider, ctx: RepairContext
 ) -> None:
-    model_provider.script("gpt-4o-mini", WRONG, rate_limited(), rate_limited())
+    model_provider.script("gpt-4o-mini", WRONG, rate_limited(), rate_limited(), rate_limited())
     model_provider.script("gpt-4o", "Sure! Here is the fix: {not json", RIGHT)
 
     seen = _pipeline(ctx, _engine(model_provider), {"last item"})
 
     assert [c.description for c in seen] == ["first item", "last item"]
+    assert [c.meta["model"] for c in seen] == ["openai/gpt-4o-mini", "openai/gpt-4o"]
+    # the round the Router moved to the fallback carries on there once the answer is fixed
+    assert [len(model_provider.calls_to(m)) for m in ("gpt-4o-mini", "gpt-4o")] == [4, 2]
     retried = model_provider.calls_to("gpt-4o")[1]["messages"]
     assert "That answer was rejected" in retried[-1]["content"]
     assert any("assert 1 == 2" in m["content"] for m in retried)
@@ -114,13 +119,14 @@ def test_timeouts_on_every_model_end_the_conversation_with_what_was_proposed(
     model_provider: FakeModelProvider, ctx: RepairContext
 ) -> None:
     timeout = httpx.ReadTimeout("timed out")
-    model_provider.script("gpt-4o-mini", WRONG, timeout, timeout)
-    model_provider.script("gpt-4o", timeout, timeout)
+    model_provider.script("gpt-4o-mini", WRONG, timeout, timeout, timeout)
+    model_provider.script("gpt-4o", timeout, timeout, timeout)
 
     seen = _pipeline(ctx, _engine(model_provider), set())
 
     assert [c.description for c in seen] == ["first item"]
-    assert len(model_provider.requests) == 5
+    # the first answer, then three tries of each model in the second round
+    assert len(model_provider.requests) == 7
 
 
 @pytest.mark.parametrize(

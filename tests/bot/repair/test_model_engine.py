@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+import io
 import json
 import logging
+import time
 from pathlib import Path
 
 import httpx
@@ -12,11 +15,19 @@ import pytest
 from bot.analysis.failures import Category, Failure, Frame
 from bot.repair.base import RepairContext
 from bot.repair.diffs import apply_diff_in_memory, make_diff
-from bot.repair.model_engine import ModelEngine, build_model_engine
+from bot.repair.model_engine import ModelEngine, ModelUnavailable, build_model_engine
 from bot.repair.prompts import PROMPT_VERSION
 from bot.repair.usage import Usage
 from bot.settings import Settings
-from tests.fixtures.model_provider import FakeModelProvider, rate_limited
+from runner.redact import RedactingFilter
+from tests.fixtures.model_provider import (
+    FakeModelProvider,
+    bad_request,
+    error_response,
+    key_refused,
+    overloaded,
+    rate_limited,
+)
 
 PRIMARY, FALLBACK = "openai/gpt-4o-mini", "openai/gpt-4o"
 SOURCE = '"""Sequence helpers."""\n\n\ndef last(items):\n    return items[len(items)]\n'
@@ -77,14 +88,21 @@ def ctx(tmp_path: Path) -> RepairContext:
     )
 
 
-def _engine(provider: FakeModelProvider, usage: Usage | None = None) -> ModelEngine:
+def _engine(
+    provider: FakeModelProvider,
+    usage: Usage | None = None,
+    fallback: str | None = FALLBACK,
+    max_retry_wait: float = 0.0,
+) -> ModelEngine:
     return ModelEngine(
         PRIMARY,
-        FALLBACK,
+        fallback,
         timeout=5,
         usage=usage,
         api_base=provider.api_base,
         api_key=provider.api_key,
+        retries=2,
+        max_retry_wait=max_retry_wait,
     )
 
 
@@ -106,6 +124,7 @@ def test_good_json_becomes_candidates_with_applicable_diffs(
     assert {c.engine for c in candidates} == {"model"}
     assert candidates[0].meta == {"model": PRIMARY, "prompt_version": PROMPT_VERSION, "round": 1}
     assert (usage.tokens_in, usage.tokens_out, usage.calls) == (120, 40, 1)
+    assert len(model_provider.requests) == 1
     assert usage.cost_usd > 0  # gpt-4o-mini has a price in litellm's bundled table
     request = model_provider.requests[0]
     assert request["response_format"] == {"type": "json_object"}
@@ -174,75 +193,197 @@ def test_invalid_output_twice_moves_to_the_fallback_model(
     assert [_patched(c.diff) for c in candidates] == [FIXED, ALTERNATIVE]
     assert {c.meta["model"] for c in candidates} == {FALLBACK}
     assert len(model_provider.calls_to("gpt-4o-mini")) == 2
-    assert (
-        "search text not found"
-        in model_provider.calls_to("gpt-4o-mini")[1]["messages"][-1]["content"]
-        or "not valid JSON" in model_provider.calls_to("gpt-4o-mini")[1]["messages"][-1]["content"]
-    )
+    assert "not valid JSON" in model_provider.calls_to("gpt-4o-mini")[1]["messages"][-1]["content"]
+    # the fallback starts from the original question, not the primary's rejected answers
+    fallback_messages = model_provider.calls_to("gpt-4o")[0]["messages"]
+    assert fallback_messages == model_provider.calls_to("gpt-4o-mini")[0]["messages"]
     assert usage.by_model[PRIMARY].failures == 2
     assert usage.by_model[FALLBACK].calls == 1
 
 
-def test_timeouts_on_the_primary_move_to_the_fallback(
+def test_a_rate_limit_is_retried_by_the_router_and_the_primary_answers(
     model_provider: FakeModelProvider, ctx: RepairContext
 ) -> None:
-    model_provider.script(
-        "gpt-4o-mini", httpx.ReadTimeout("timed out"), httpx.ReadTimeout("timed out")
-    )
+    model_provider.script("gpt-4o-mini", rate_limited(), rate_limited(), _good_answer())
+    usage = Usage()
+
+    candidates = list(_engine(model_provider, usage).propose(ctx, limit=3))
+
+    assert {c.meta["model"] for c in candidates} == {PRIMARY}
+    # Exactly three requests: neither litellm nor the OpenAI SDK retries behind the Router.
+    assert len(model_provider.calls_to("gpt-4o-mini")) == 3
+    assert model_provider.calls_to("gpt-4o") == []
+    assert (usage.by_model[PRIMARY].calls, usage.by_model[PRIMARY].failures) == (1, 2)
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [rate_limited(), httpx.ReadTimeout("timed out"), overloaded(), httpx.ConnectError("refused")],
+    ids=["429", "timeout", "503", "connection"],
+)
+def test_a_primary_that_keeps_failing_is_retried_then_the_fallback_answers(
+    model_provider: FakeModelProvider, ctx: RepairContext, failure: httpx.Response | Exception
+) -> None:
+    model_provider.script("gpt-4o-mini", failure, failure, failure)
     model_provider.script("gpt-4o", _good_answer())
+    usage = Usage()
 
-    candidates = list(_engine(model_provider).propose(ctx, limit=1))
+    candidates = list(_engine(model_provider, usage).propose(ctx, limit=3))
 
-    assert [_patched(c.diff) for c in candidates] == [FIXED]
-    # Exactly two attempts: neither litellm nor the OpenAI SDK retries behind our back.
-    assert len(model_provider.calls_to("gpt-4o-mini")) == 2
+    assert [_patched(c.diff) for c in candidates] == [FIXED, ALTERNATIVE]
+    assert {c.meta["model"] for c in candidates} == {FALLBACK}
+    assert [len(model_provider.calls_to(m)) for m in ("gpt-4o-mini", "gpt-4o")] == [3, 1]
+    primary, fallback = usage.by_model[PRIMARY], usage.by_model[FALLBACK]
+    assert (primary.calls, primary.failures, primary.tokens_in) == (0, 3, 0)
+    assert (fallback.calls, fallback.failures, fallback.tokens_in, fallback.tokens_out) == (
+        1,
+        0,
+        120,
+        40,
+    )
+    assert fallback.cost_usd > 0  # priced as gpt-4o, the model that answered
 
 
-def test_rate_limits_on_the_primary_move_to_the_fallback(
-    model_provider: FakeModelProvider, ctx: RepairContext
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        key_refused("sk-wrong-key-0123456789abcdef"),
+        bad_request(),
+        error_response(403, "Country not supported", "permission_denied"),
+    ],
+    ids=["401", "400", "403"],
+)
+def test_an_error_retrying_cannot_fix_goes_straight_to_the_fallback(
+    model_provider: FakeModelProvider, ctx: RepairContext, refusal: httpx.Response
 ) -> None:
-    model_provider.script("gpt-4o-mini", rate_limited(), rate_limited())
+    model_provider.script("gpt-4o-mini", refusal, refusal)
     model_provider.script("gpt-4o", _good_answer())
 
     candidates = list(_engine(model_provider).propose(ctx, limit=3))
 
-    assert len(candidates) == 2
-    assert len(model_provider.calls_to("gpt-4o-mini")) == 2
+    assert {c.meta["model"] for c in candidates} == {FALLBACK}
+    assert [len(model_provider.calls_to(m)) for m in ("gpt-4o-mini", "gpt-4o")] == [1, 1]
 
 
-def test_a_rejected_key_skips_retrying_and_never_reaches_the_logs(
-    model_provider: FakeModelProvider, ctx: RepairContext, caplog: pytest.LogCaptureFixture
+def test_an_unusable_answer_after_a_fallback_is_corrected_on_the_fallback(
+    model_provider: FakeModelProvider, ctx: RepairContext
 ) -> None:
-    echo = f"Incorrect API key provided: {model_provider.api_key}"
-    refused = httpx.Response(
-        401, json={"error": {"message": echo, "type": "invalid_request_error"}}
-    )
+    model_provider.script("gpt-4o-mini", rate_limited(), rate_limited(), rate_limited())
+    model_provider.script("gpt-4o", "Here you go: change the index.", _good_answer())
+    usage = Usage()
+
+    candidates = list(_engine(model_provider, usage).propose(ctx, limit=3))
+
+    assert {c.meta["model"] for c in candidates} == {FALLBACK}
+    assert [len(model_provider.calls_to(m)) for m in ("gpt-4o-mini", "gpt-4o")] == [3, 2]
+    assert "not valid JSON" in model_provider.calls_to("gpt-4o")[1]["messages"][-1]["content"]
+    assert (usage.by_model[FALLBACK].calls, usage.by_model[FALLBACK].failures) == (2, 1)
+
+
+def test_when_both_models_are_down_the_error_says_what_failed_and_what_to_check(
+    model_provider: FakeModelProvider,
+) -> None:
+    model_provider.script("gpt-4o-mini", key_refused(model_provider.api_key))
+    model_provider.script("gpt-4o", overloaded(), overloaded(), overloaded())
+    engine = _engine(model_provider)
+
+    with pytest.raises(ModelUnavailable) as raised:
+        engine.ask_json([{"role": "user", "content": "Reply with {}"}], lambda answer: answer)
+
+    message = str(raised.value)
+    assert [len(model_provider.calls_to(m)) for m in ("gpt-4o-mini", "gpt-4o")] == [1, 3]
+    assert f"{PRIMARY}: AuthenticationError: Incorrect API key provided" in message
+    assert f"{FALLBACK}: ServiceUnavailableError: The server is overloaded (x3)" in message
+    assert "TRUTH_MODEL_API_KEY" in message and "TRUTH_MODEL_API_BASE" in message
+    assert model_provider.api_key not in message
+
+
+def test_without_a_fallback_the_retries_are_all_there_is(
+    model_provider: FakeModelProvider,
+) -> None:
+    timeout = httpx.ReadTimeout("timed out")
+    model_provider.script("gpt-4o-mini", timeout, timeout, timeout, _good_answer())
+    usage = Usage()
+    engine = _engine(model_provider, usage, fallback=None)
+
+    with pytest.raises(ModelUnavailable, match=r"Timeout: .*\(x3\)"):
+        engine.ask_json([{"role": "user", "content": "Reply with {}"}], lambda answer: answer)
+
+    assert len(model_provider.requests) == 3
+    assert usage.by_model[PRIMARY].failures == 3
+
+
+def test_a_long_retry_after_is_honoured_only_up_to_the_cap(
+    model_provider: FakeModelProvider,
+) -> None:
+    model_provider.script("gpt-4o-mini", rate_limited(retry_after="30"), _good_answer())
+    engine = _engine(model_provider, max_retry_wait=0.3)
+
+    started = time.monotonic()
+    answer = engine.ask_json([{"role": "user", "content": "Reply with {}"}], lambda a: a)
+    waited = time.monotonic() - started
+
+    assert answer.model == PRIMARY
+    assert len(model_provider.requests) == 2
+    assert 0.3 <= waited < 5  # the provider asked for 30 seconds
+
+
+def test_a_rejected_key_never_reaches_the_logs_or_the_engine_repr(
+    model_provider: FakeModelProvider, ctx: RepairContext
+) -> None:
+    refused = key_refused(model_provider.api_key)
     model_provider.script("gpt-4o-mini", refused)
     model_provider.script("gpt-4o", refused)
-    caplog.set_level(logging.DEBUG)
+    # What the service writes: everything through the root handler, which redacts.
+    written = io.StringIO()
+    handler = logging.StreamHandler(written)
+    handler.addFilter(RedactingFilter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    level = root.level
+    root.setLevel(logging.DEBUG)
+    try:
+        engine = _engine(model_provider)
+        assert list(engine.propose(ctx, limit=3)) == []
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
 
-    engine = _engine(model_provider)
-    assert list(engine.propose(ctx, limit=3)) == []
-
-    assert len(model_provider.calls_to("gpt-4o-mini")) == 1
-    assert len(model_provider.calls_to("gpt-4o")) == 1
-    assert "AuthenticationError" in caplog.text
-    assert model_provider.api_key not in caplog.text
+    assert "AuthenticationError" in written.getvalue()
+    assert model_provider.api_key not in written.getvalue()
     assert model_provider.api_key not in repr(engine)
 
 
 def test_when_every_model_fails_there_are_no_candidates(
     model_provider: FakeModelProvider, ctx: RepairContext
 ) -> None:
-    server_error = httpx.Response(503, json={"error": {"message": "overloaded"}})
-    model_provider.script("gpt-4o-mini", server_error, server_error)
+    model_provider.script("gpt-4o-mini", overloaded(), overloaded(), overloaded())
     model_provider.script("gpt-4o", "[]", "{}")
     usage = Usage()
 
     assert list(_engine(model_provider, usage).propose(ctx, limit=3)) == []
-    assert [len(model_provider.calls_to(m)) for m in ("gpt-4o-mini", "gpt-4o")] == [2, 2]
-    assert usage.by_model[PRIMARY].failures == 2
+    assert [len(model_provider.calls_to(m)) for m in ("gpt-4o-mini", "gpt-4o")] == [3, 2]
+    assert usage.by_model[PRIMARY].failures == 3
     assert usage.by_model[FALLBACK].failures == 2
+
+
+def test_a_finished_engine_unhooks_its_router_from_litellm(
+    model_provider: FakeModelProvider,
+) -> None:
+    import litellm
+
+    gc.collect()  # engines of earlier tests
+    before = len(litellm.success_callback)
+    engine = _engine(model_provider)
+    model_provider.script("gpt-4o-mini", "{}")
+    engine.ask_json([{"role": "user", "content": "Reply with {}"}], lambda answer: answer)
+    # Each Router adds itself to litellm's global callback lists (at most 30 fit)...
+    assert len(litellm.success_callback) == before + 1
+
+    del engine
+    gc.collect()
+
+    assert len(litellm.success_callback) == before  # ...and a finished session's must go
 
 
 def test_build_model_engine_follows_the_settings(
