@@ -10,6 +10,8 @@ from bot.github.suggestions import suggestion_fence
 
 STATUS_MARKER = "<!-- truth-engine:status -->"
 CHECK_TEXT_LIMIT = CHECK_OUTPUT_BYTES  # GitHub refuses longer check-run summaries and texts
+MAX_ALTERNATIVES_SHOWN = 3
+ALTERNATIVE_DIFF_BYTES = 4000  # three of them stay far below a review body's 65,536 characters
 
 HELP = """**Truth Engine commands** (people with write access to this repository):
 
@@ -99,6 +101,34 @@ def check_output(outcome: FixOutcome, url: str, console: Sequence[str]) -> dict[
     }
 
 
+def alternatives_section(outcome: FixOutcome) -> str:
+    """The other verified fixes, folded: when the tests accept several, a reviewer should see
+    what else passed before taking the suggestion as the intended behaviour."""
+    winner = outcome.winner
+    others = [
+        c
+        for c in outcome.candidates
+        if c.status == "verified" and winner is not None and c.id != winner.id
+    ]
+    if not others:
+        return ""
+    parts = [
+        f"<details><summary>The tests also accept {len(others)} other fix(es), so they do not "
+        "pin this behaviour down: check that the suggestion is the one you mean</summary>\n"
+    ]
+    for candidate in others[:MAX_ALTERNATIVES_SHOWN]:
+        diff = clip(candidate.diff.rstrip(), ALTERNATIVE_DIFF_BYTES)
+        fence = suggestion_fence(diff)
+        parts.append(
+            f"\n{candidate.id} ({candidate.engine}): {candidate.description.strip()}\n\n"
+            f"{fence}diff\n{diff}\n{fence}\n"
+        )
+    if len(others) > MAX_ALTERNATIVES_SHOWN:
+        parts.append(f"\n{len(others) - MAX_ALTERNATIVES_SHOWN} more in the session.\n")
+    parts.append("</details>")
+    return "".join(parts)
+
+
 def review_body(outcome: FixOutcome, url: str, head_sha: str, suggested: int, outside: int) -> str:
     winner = outcome.winner
     assert winner is not None
@@ -114,7 +144,9 @@ def review_body(outcome: FixOutcome, url: str, head_sha: str, suggested: int, ou
         f"{review_marker(head_sha)}\n**Truth Engine: verified fix** (candidate {winner.id}, "
         f"{winner.engine}). The failing tests pass with this change in a sandbox with no "
         f"network, and no test that passed before broke.{where}\n\n"
-        f"{proof_summary(outcome)}\n\nProof and logs: {url}"
+        f"{proof_summary(outcome)}\n\n"
+        + (f"{alternatives}\n\n" if (alternatives := alternatives_section(outcome)) else "")
+        + f"Proof and logs: {url}"
     )
 
 
