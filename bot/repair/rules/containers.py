@@ -1,5 +1,6 @@
 """Container templates: the wrong method, a mutable default argument, an alias where a copy was
-meant, and a nested item that was not recursed into."""
+meant, one row repeated by `*` where a row per index was meant, and a nested item that was not
+recursed into."""
 
 from __future__ import annotations
 
@@ -156,3 +157,33 @@ def _positional_count(function: Function) -> int:
 
 def _calls(call: ast.Call, name: str) -> bool:
     return isinstance(call.func, ast.Name) and call.func.id == name
+
+
+def shared_row_edits(src: Source, statement: ast.stmt) -> list[Edit]:
+    """`[[0] * n] * m` repeats one row object m times, so writing a cell writes the whole
+    column: build a new row per index instead (`[[0] * n for _ in range(m)]`)."""
+    edits = []
+    for node in ast.walk(statement):
+        if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult)):
+            continue
+        for rows, count in ((node.left, node.right), (node.right, node.left)):
+            if not (isinstance(rows, ast.List) and len(rows.elts) == 1):
+                continue
+            row = rows.elts[0]
+            if not _builds_container(row):
+                continue
+            text = f"[{src.node_text(row)} for _ in range({src.node_text(count)})]"
+            label = f"a new row each: `{src.node_text(node)}` → `{text}` on line {node.lineno}"
+            edits.append(src.replace_node(node, text, "copy", 1.0, label))
+    return edits
+
+
+def _builds_container(node: ast.expr) -> bool:
+    """A list/dict/set display, a `[…] * n` row, or a `list()`-like call: a mutable object."""
+    if _mutable(node):
+        return True
+    return (
+        isinstance(node, ast.BinOp)
+        and isinstance(node.op, ast.Mult)
+        and (isinstance(node.left, ast.List) or isinstance(node.right, ast.List))
+    )

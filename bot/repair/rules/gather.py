@@ -11,12 +11,18 @@ from bot.repair.rules.containers import (
     method_edits,
     mutable_default_edits,
     recursion_edits,
+    shared_row_edits,
 )
 from bot.repair.rules.edits import Edit, Source
 from bot.repair.rules.hints import Hints
 from bot.repair.rules.insertions import guard_edits, missing_return_edits
 from bot.repair.rules.names import module_names
-from bot.repair.rules.order import index_swaps, operand_swaps, slice_sign_flips
+from bot.repair.rules.order import (
+    index_swaps,
+    operand_swaps,
+    slice_length_edits,
+    slice_sign_flips,
+)
 from bot.repair.rules.recursion import base_case_edits, calls_itself
 from bot.repair.rules.statements import break_continue, missing_statement_edits
 from bot.repair.rules.templates import expression_edits, walk_own
@@ -60,6 +66,7 @@ def statement_edits(
         edits += operand_swaps(src, node)
         edits += index_swaps(src, node)
         edits += slice_sign_flips(src, node)
+        edits += slice_length_edits(src, node)
     edits += break_continue(src, statement)
     edits += method_edits(src, _header_only(statement))
     edits += return_value_edits(src, statement, function, hints)
@@ -67,6 +74,7 @@ def statement_edits(
     edits += initial_value_edits(src, statement, function)
     edits += plus_one_edits(src, _header_only(statement))
     edits += copy_edits(src, statement, function)
+    edits += shared_row_edits(src, _header_only(statement))
     edits += recursion_edits(src, _header_only(statement), function)
     return edits
 

@@ -1,11 +1,11 @@
 """Order templates: operands of a non-commutative operator swapped, indexes swapped (`m[j][i]`),
-and a slice bound counted from the wrong end (`xs[k:]` ↔ `xs[-k:]`)."""
+a slice bound counted from the wrong end (`xs[k:]` ↔ `xs[-k:]`), a slice end read as a length."""
 
 from __future__ import annotations
 
 import ast
 
-from bot.repair.rules.edits import Edit, Source
+from bot.repair.rules.edits import Edit, Source, parenthesize
 
 NON_COMMUTATIVE = (ast.Sub, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow)
 
@@ -54,3 +54,26 @@ def slice_sign_flips(src: Source, node: ast.AST) -> list[Edit]:
         label = f"slice bound `{src.node_text(bound)}` → `{text}` on line {node.lineno}"
         edits.append(src.replace_node(bound, text, "slice", 1.0, label))
     return edits
+
+
+def slice_length_edits(src: Source, node: ast.AST) -> list[Edit]:
+    """A slice's end read as a length or the other way round: `xs[start:size]` →
+    `xs[start:start + size]`, and `xs[start:start + size]` → `xs[start:size]`."""
+    if not (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice)):
+        return []
+    lower, upper = node.slice.lower, node.slice.upper
+    if lower is None or upper is None or node.slice.step is not None:
+        return []
+    start = src.node_text(lower)
+    if isinstance(lower, ast.Constant) or start == src.node_text(upper):
+        return []
+    if (
+        isinstance(upper, ast.BinOp)
+        and isinstance(upper.op, ast.Add)
+        and src.node_text(upper.left) == start
+    ):
+        text = src.node_text(upper.right)
+    else:
+        text = f"{parenthesize(start, lower)} + {parenthesize(src.node_text(upper), upper)}"
+    label = f"slice end `{src.node_text(upper)}` → `{text}` on line {node.lineno}"
+    return [src.replace_node(upper, text, "slice", 0.9, label)]

@@ -152,6 +152,29 @@ CASES = [
         "    return xs[-k:] + xs[:-k]\n",
         id="two_edits_on_one_line",
     ),
+    pytest.param(
+        "def window(text, start, size):\n    return text[start:size]\n",
+        "    return text[start:start + size]\n",
+        id="slice_end_read_as_a_length",
+    ),
+    pytest.param(
+        "def window(text, start, end):\n    return text[start:start + end]\n",
+        "    return text[start:end]\n",
+        id="slice_length_read_as_an_end",
+    ),
+    pytest.param(
+        "def grid(width, height):\n"
+        "    cells = [[0] * width] * height\n"
+        "    cells[0][0] = 1\n"
+        "    return cells\n",
+        "    cells = [[0] * width for _ in range(height)]\n",
+        id="one_row_repeated",
+    ),
+    pytest.param(
+        "def buckets(n):\n    groups = n * [[]]\n    groups[0].append(1)\n    return groups\n",
+        "    groups = [[] for _ in range(n)]\n",
+        id="one_list_repeated",
+    ),
 ]
 
 
