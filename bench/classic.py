@@ -131,6 +131,9 @@ def run(split: str, only: list[str]) -> None:
                 "seconds": round(seconds, 2),
                 "false_verified": false_verified,
                 "winner": winner.description if winner else None,
+                "other_verified": sum(c.status == "verified" for c in outcome.candidates)
+                - bool(winner),
+                "passing_calls_changed": winner.behaviour_changes if winner else None,
             }
             rows_by_part.setdefault(part, []).append(row)
             print(json.dumps(row), file=sys.stderr, flush=True)

@@ -36,6 +36,7 @@ def confirmed_winner(
     verified = [r for r in results if r.status == "verified" and r.verification is not None]
     behaviour = compare_behaviour(run, ctx, snapshot, sandbox, command, base_patch, verified)
     for candidate in list(verified):
+        candidate.behaviour_changes = behaviour.changes.get(candidate.id)
         if candidate.id in behaviour.refused:
             refuse(candidate, behaviour.refused[candidate.id])
             verified.remove(candidate)
@@ -66,9 +67,9 @@ def confirmed_winner(
         )
         best.reason = checked.reason
         if checked.verified:
-            if best.id in behaviour.changes:
+            if best.behaviour_changes is not None:
                 best.reason += (
-                    f"; {behaviour.changes[best.id]} result(s) of calls the passing tests make "
+                    f"; {best.behaviour_changes} result(s) of calls the passing tests make "
                     "differ from before the patch"
                 )
             return best, note

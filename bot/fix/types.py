@@ -66,6 +66,8 @@ class CandidateResult:
     changed_lines: int
     votes: int = 1
     verification: Verification | None = None
+    # Results of calls the passing tests make that differ after the patch (None: not profiled).
+    behaviour_changes: int | None = None
 
 
 @dataclass
