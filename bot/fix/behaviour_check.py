@@ -1,7 +1,8 @@
 """Plausible is not correct: before a winner is chosen, the baseline and the smallest verified
 candidates run once more under the behaviour profiler (in parallel, in fresh sandboxes). A fix that
 only passes because the tests accept `None` where the code returned a value is refused, and among
-fixes of one size the one that changes the fewest results on the passing tests' inputs wins."""
+fixes of one size the one that changes the fewest results on the passing tests' inputs wins.
+Without a tie only the failing tests are profiled: the whole suite runs only to break one."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from runner.decision import changed_tokens, frozen_for
 from runner.results import RunResult, Verdict
 from runner.sandbox import Sandbox
 from runner.snapshot import RepoSnapshot
+from runner.test_command import with_targets
 
 log = logging.getLogger(__name__)
 
@@ -52,13 +54,24 @@ def compare_behaviour(
     """Profile the baseline and up to MAX_PROFILED verified candidates; an empty report when
     the test command cannot be profiled or the baseline's profile is missing."""
     report = BehaviourReport()
-    profiled_command = profile_command(command)
-    if profiled_command is None or not verified:
+    if not verified:
         return report
     smallest = sorted(verified, key=lambda r: changed_tokens(r.diff))[:MAX_PROFILED]
+    # The whole suite only when fixes of one size need the tie broken; otherwise the failing
+    # tests, where a None-for-a-value shows, so a long suite is not run twice more.
+    tie = len(smallest) > 1 and changed_tokens(smallest[0].diff) == changed_tokens(smallest[1].diff)
+    scope = (
+        command
+        if tie or not ctx.failing_tests
+        else with_targets(command, ctx.failing_tests, stop_first=False)
+    )
+    profiled_command = profile_command(scope)
+    if profiled_command is None:
+        return report
     run.say(
         "deciding",
-        f"Comparing what the code returns before and after {len(smallest)} verified fix(es)…",
+        f"Comparing what the code returns before and after {len(smallest)} verified fix(es) "
+        + ("on the whole suite…" if scope == command else "on the failing tests…"),
     )
     allow_dangerous = run.request.allow_dangerous_calls
 
@@ -91,7 +104,7 @@ def compare_behaviour(
         why = "" if none_expected else none_for_a_value(baseline, profile)
         if why:
             report.refused[candidate.id] = why
-        else:
+        elif scope == command:  # the passing tests ran too
             report.changes[candidate.id] = behaviour_changes(baseline, profile)
     return report
 

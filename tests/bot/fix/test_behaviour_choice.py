@@ -95,8 +95,11 @@ def deps(tmp_path: Path, sandbox_image: str):
 def test_a_fix_that_returns_none_for_false_is_refused(deps, tmp_path: Path) -> None:
     repo = project(tmp_path / "repo", "order", ORDER, ORDER_TESTS)
     deps.engines = [FixedEngine("order.py", ORDER, RETURNS_NONE, RETURNS_FALSE)]
+    said: list[str] = []
 
-    outcome = run_fix(FixRequest(repo_root=repo, candidates=2), deps, lambda e: None)
+    outcome = run_fix(
+        FixRequest(repo_root=repo, candidates=2), deps, lambda e: said.append(e.message)
+    )
 
     by_id = {c.id: c for c in outcome.candidates}
     assert by_id["c1"].status == "rejected"
@@ -106,6 +109,8 @@ def test_a_fix_that_returns_none_for_false_is_refused(deps, tmp_path: Path) -> N
     assert outcome.winner.id == "c2"
     # The refused one is no alternative the tests accept.
     assert "different fixes" not in outcome.message
+    # No tie on size: only the failing tests ran under the profiler.
+    assert any("verified fix(es) on the failing tests" in m for m in said)
 
 
 def test_of_two_fixes_of_one_size_the_one_keeping_passing_behaviour_wins(
@@ -113,10 +118,14 @@ def test_of_two_fixes_of_one_size_the_one_keeping_passing_behaviour_wins(
 ) -> None:
     repo = project(tmp_path / "repo", "shapes", SHAPES, SHAPES_TESTS)
     deps.engines = [FixedEngine("shapes.py", SHAPES, GLOBAL_CHANGE, LOCAL_CHANGE)]
+    said: list[str] = []
 
-    outcome = run_fix(FixRequest(repo_root=repo, candidates=2), deps, lambda e: None)
+    outcome = run_fix(
+        FixRequest(repo_root=repo, candidates=2), deps, lambda e: said.append(e.message)
+    )
 
     assert [c.status for c in outcome.candidates] == ["verified", "verified"]
     assert outcome.winner is not None and outcome.winner.id == "c2"
     assert "0 result(s) of calls the passing tests make differ" in outcome.winner.reason
     assert "the tests accept 2 different fixes" in outcome.message
+    assert any("verified fix(es) on the whole suite" in m for m in said)
