@@ -8,11 +8,11 @@ from __future__ import annotations
 # candidates is the intended fix, per candidate it generates), relative to the best template.
 LEARNT_PRIORS = {
     "missing_statement": 1.0, "initial_value": 0.95, "break_continue": 0.95,
-    "mutable_default": 0.95, "boolop": 0.9, "loop_update": 0.88, "boundary": 0.65,
-    "reverse_result": 0.64, "recursion": 0.62, "copy": 0.6, "container_method": 0.57,
-    "return_value": 0.54, "slice": 0.45, "plus_one": 0.39, "arith": 0.33, "index": 0.32,
-    "constant": 0.27, "base_case": 0.26, "off_by_one": 0.23, "swap_args": 0.22, "negate": 0.2,
-    "wrong_variable": 0.14, "compare": 0.12,
+    "mutable_default": 0.95, "copy": 0.95, "loop_update": 0.88, "boolop": 0.84, "slice": 0.67,
+    "boundary": 0.64, "container_method": 0.59, "reverse_result": 0.58, "recursion": 0.55,
+    "index": 0.48, "return_value": 0.48, "plus_one": 0.33, "constant": 0.3, "arith": 0.28,
+    "base_case": 0.26, "off_by_one": 0.22, "swap_args": 0.21, "negate": 0.17,
+    "wrong_variable": 0.11, "compare": 0.1,
 }  # fmt: skip
 OTHER_PRIORS = {
     "rename": 0.5, "attribute": 0.9, "import": 0.2, "none_guard": 0.3, "empty_guard": 0.25,
