@@ -13,8 +13,8 @@ import pytest
 
 from bot.analysis.failures import Failure, Frame
 from bot.repair.behaviour import (
-    Profile,
     CallProfile,
+    Profile,
     behaviour_changes,
     expects_none,
     none_for_a_value,
