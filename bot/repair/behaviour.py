@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.analysis.failures import Failure, is_test_path
-from bot.repair.coverage import marked_json, traced_command
+from bot.repair.coverage import TRACER_PRELUDE, marked_json, traced_command
 
 MARKER = "@@truth-behaviour@@"
 NONE_TYPE = "NoneType"
@@ -20,21 +20,18 @@ NONE_WORD = re.compile(r"\bNone\b")
 # code, records a digest of its arguments (at entry) and of what it returned (type name + digest
 # of the repr, addresses stripped), per test. A call that raised is `!ExcType`. Generators,
 # coroutines, lambdas and comprehensions are skipped: their "returns" are yields or internals.
-# Bounded per test, printed as one line.
-PROFILER = r"""
-import hashlib, json, os, re, reprlib, sys, threading
-import pytest
-ROOT = os.getcwd() + os.sep
+# Bounded per test, printed as one line; then the process ends at once (os._exit), so no atexit
+# hook or thread of the code under test can print a line after it.
+PROFILER = (
+    TRACER_PRELUDE
+    + r"""
+import hashlib, re, reprlib
 ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 SKIP_FLAGS = 0x20 | 0x80 | 0x100 | 0x200
 PER_TEST = 400
 SHORT = reprlib.Repr()
 SHORT.maxlevel, SHORT.maxlist, SHORT.maxtuple, SHORT.maxdict = 4, 40, 40, 40
 SHORT.maxset, SHORT.maxstring, SHORT.maxother, SHORT.maxlong = 40, 200, 200, 200
-def is_test(rel):
-    name = rel.rsplit("/", 1)[-1]
-    return (name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
-            or rel.startswith("tests/") or "/tests/" in rel)
 def digest(value):
     try:
         text = SHORT.repr(value)
@@ -97,8 +94,10 @@ class Profile:
 plugin = Profile()
 code = pytest.main(sys.argv[1:], plugins=[plugin])
 sys.stdout.write("\n" + MARKER + json.dumps(plugin.tests, separators=(",", ":")) + "\n")
-sys.exit(code)
+sys.stdout.flush()
+os._exit(int(code))
 """
+)
 
 Returned = tuple[str, str]  # (type name or "!ExcType" or "*" when calls disagreed, digest)
 

@@ -20,7 +20,8 @@ SHELL_SYNTAX = ("&&", "||", ";", "|", ">", "<", "`", "$(")
 # non-test code it executed (sys.settrace, traced only inside the repository), then prints one
 # compact line: per line [failing tests that ran it, passing tests that ran it]. Counts, not
 # per-test sets, so a large suite still fits the sandbox's stdout cap.
-TRACER = r"""
+# What every in-process tracer starts with: the repository root and which files are tests.
+TRACER_PRELUDE = r"""
 import json, os, sys, threading
 import pytest
 ROOT = os.getcwd() + os.sep
@@ -28,6 +29,10 @@ def is_test(rel):
     name = rel.rsplit("/", 1)[-1]
     return (name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
             or rel.startswith("tests/") or "/tests/" in rel)
+"""
+TRACER = (
+    TRACER_PRELUDE
+    + r"""
 class Spectrum:
     def __init__(self):
         self.current = None
@@ -79,6 +84,7 @@ code = pytest.main(sys.argv[1:], plugins=[plugin])
 sys.stdout.write("\n" + MARKER + json.dumps(plugin.summary(), separators=(",", ":")) + "\n")
 sys.exit(code)
 """
+)
 
 
 class Runs(Protocol):

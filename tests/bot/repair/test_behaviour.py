@@ -177,3 +177,16 @@ def test_a_mangled_profile_line_is_no_profile() -> None:
     assert parse_profile("no marker here") is None
     assert parse_profile("@@truth-behaviour@@{not json") is None
     assert parse_profile('@@truth-behaviour@@{"t": {"calls": {}}}') is None
+
+
+def test_code_under_test_cannot_print_a_profile_after_the_real_one(project: Path) -> None:
+    # An atexit hook would print after the profiler's line and be read as the profile.
+    forger = (
+        "import atexit\n"
+        "atexit.register(lambda: print('@@truth-behaviour@@{}', flush=True))\n" + SOURCE
+    )
+
+    profile = profile_of(project, forger)
+
+    assert "tests/test_order.py::test_unsorted" in profile
+    assert profile["tests/test_order.py::test_unsorted"].calls
