@@ -120,7 +120,7 @@ def alternatives_section(outcome: FixOutcome) -> str:
         diff = clip(candidate.diff.rstrip(), ALTERNATIVE_DIFF_BYTES)
         fence = suggestion_fence(diff)
         parts.append(
-            f"\n{candidate.id} ({candidate.engine}): {candidate.description.strip()}\n\n"
+            f"\n{candidate.id} ({candidate.engine}): {clip(candidate.description.strip(), 300)}\n\n"
             f"{fence}diff\n{diff}\n{fence}\n"
         )
     if len(others) > MAX_ALTERNATIVES_SHOWN:

@@ -57,12 +57,12 @@ def test_a_single_verified_fix_has_no_alternatives_section() -> None:
 def test_alternatives_are_bounded_and_fenced_safely() -> None:
     winner = candidate("c1", "verified", diff("x = 1", "x = 2"))
     fenced = candidate("c2", "verified", diff('doc = """', 'doc = """```"""'))
-    huge = candidate("c3", "verified", diff("a = 1", "a = " + "9" * 20_000))
+    huge = candidate("c3", "verified", diff("a = 1", "a = " + "9" * 20_000), "why " * 5_000)
     extra = [candidate(f"c{n}", "verified", diff("b = 1", f"b = {n}")) for n in range(4, 8)]
 
     body = review_body(outcome(winner, fenced, huge, *extra), URL, HEAD, 1, 0)
 
     assert "The tests also accept 6 other fix(es)" in body
     assert "````diff" in body  # the diff holds a triple backtick, so the fence is longer
-    assert "9" * 20_000 not in body and len(body) < 20_000
+    assert "9" * 20_000 not in body and "why " * 100 not in body and len(body) < 20_000
     assert f"{6 - MAX_ALTERNATIVES_SHOWN} more in the session." in body
