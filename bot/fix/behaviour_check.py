@@ -1,8 +1,10 @@
-"""Plausible is not correct: before a winner is chosen, the baseline and the smallest verified
-candidates run once more under the behaviour profiler (in parallel, in fresh sandboxes). A fix that
-only passes because the tests accept `None` where the code returned a value is refused, and among
-fixes of one size the one that changes the fewest results on the passing tests' inputs wins.
-Without a tie only the failing tests are profiled: the whole suite runs only to break one."""
+"""Plausible is not correct: as soon as candidates verify, the baseline and the smallest of them run
+once more under the behaviour profiler (in parallel, in fresh sandboxes). A fix is refused when it
+only passes because the tests accept `None` where the code returned a value, or when it makes the
+code raise or hang on variations of the tests' own inputs where it returned before (the search then
+goes on); among fixes of one size the one that changes the fewest results on the passing tests'
+inputs wins. Without a tie only the failing tests are profiled: the whole suite runs only to break
+one."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from bot.repair.behaviour import (
     parse_profile,
     profile_command,
 )
+from bot.repair.probe import expected_exceptions, introduced_crash, parse_probe
 from runner.decision import changed_tokens, frozen_for
 from runner.results import RunResult, Verdict
 from runner.sandbox import Sandbox
@@ -40,6 +43,10 @@ class BehaviourReport:
 
     def changes_of(self, candidate: CandidateResult) -> int:
         return self.changes.get(candidate.id, UNPROFILED)
+
+    def merge(self, other: BehaviourReport) -> None:
+        self.changes.update(other.changes)
+        self.refused.update(other.refused)
 
 
 def compare_behaviour(
@@ -97,11 +104,16 @@ def compare_behaviour(
         log.info("no behaviour profile of the baseline; choosing by size alone")
         return report
     none_expected = expects_none(ctx.failures)
+    baseline_probe = parse_probe(runs[0].stdout)
     for candidate, result in zip(smallest, runs[1:], strict=True):
         profile = parse_profile(result.stdout)
         if profile is None:
             continue
         why = "" if none_expected else none_for_a_value(baseline, profile)
+        probe = parse_probe(result.stdout)
+        if not why and baseline_probe is not None and probe is not None:
+            expected = expected_exceptions(candidate.diff, ctx.failures)
+            why = introduced_crash(baseline_probe, probe, expected)
         if why:
             report.refused[candidate.id] = why
         elif scope == command:  # the passing tests ran too

@@ -1,10 +1,11 @@
 """The candidate search and the choice of a winner: verify candidates batch by batch (tiered,
-in sandboxes) until one is verified or the budget is spent, then confirm the best in fresh
-re-runs. Every verdict is an event; what the tests said goes back to conversational engines."""
+in sandboxes) until one is verified and survives the behaviour check, or the budget is spent,
+then confirm the best in fresh re-runs. Every verdict is an event; what the tests said goes back
+to conversational engines."""
 
 from __future__ import annotations
 
-from bot.fix.behaviour_check import compare_behaviour, refuse
+from bot.fix.behaviour_check import BehaviourReport, compare_behaviour, refuse
 from bot.fix.events import RunFinished
 from bot.fix.run import FixRun
 from bot.fix.search import CandidateStream, ScreenedCandidate, candidate_result
@@ -27,20 +28,15 @@ def confirmed_winner(
     command: str,
     base_patch: str,
     results: list[CandidateResult],
+    behaviour: BehaviourReport,
 ) -> tuple[CandidateResult | None, str]:
     """The verified candidate with the fewest changed tokens (then the fewest changed results
     on the passing tests' inputs, then the earliest) that stays green when re-run in fresh
-    containers; one that turns red is marked flaky and the next is tried. A candidate that only
-    passes by returning None where the code returned a value is refused first. Also the note
-    when the tests accept several different fixes."""
+    containers; one that turns red is marked flaky and the next is tried. Also the note when
+    the tests accept several different fixes."""
     verified = [r for r in results if r.status == "verified" and r.verification is not None]
-    behaviour = compare_behaviour(run, ctx, snapshot, sandbox, command, base_patch, verified)
-    for candidate in list(verified):
+    for candidate in verified:
         candidate.behaviour_changes = behaviour.changes.get(candidate.id)
-        if candidate.id in behaviour.refused:
-            refuse(candidate, behaviour.refused[candidate.id])
-            verified.remove(candidate)
-            run.say("deciding", f"Candidate {candidate.id}: REJECTED ({candidate.reason})")
     note = alternatives_note([r.diff for r in verified])
     settings = run.deps.settings
     while verified:
@@ -85,8 +81,9 @@ def search(
     ready: Ready,
     baseline: RunResult,
     base_patch: str = "",
-) -> list[CandidateResult]:
-    """Verify candidates batch by batch until one is verified or the budget is spent."""
+) -> tuple[list[CandidateResult], BehaviourReport]:
+    """Verify candidates batch by batch until one is verified and not refused by the behaviour
+    check, or the budget is spent; also what that check found."""
     request, settings = run.request, run.deps.settings
     stream = CandidateStream(
         run.engines,
@@ -97,6 +94,7 @@ def search(
     )
     screened: list[ScreenedCandidate] = []
     verifications: dict[str, Verification] = {}
+    behaviour = BehaviourReport()
     batch_size = max(1, request.candidates)
     # The stream owns the search's one time budget.
     while not stream.out_of_time():
@@ -146,8 +144,42 @@ def search(
             ctx.feedback.append(
                 CandidateFeedback(candidate.patch.diff, result.status, result.reason, output)
             )
+        verified = [
+            candidate_result(c, verifications[c.id])
+            for c in runnable
+            if verifications[c.id].verified
+        ]
+        if verified:
+            behaviour.merge(refuse_implausible(run, ctx, snapshot, ready, base_patch, verified))
         if any(v.verified for v in verifications.values()):
             break
     for error in stream.engine_errors:
         run.say("generating", f"Engine error (skipped): {error}")
-    return [candidate_result(c, verifications.get(c.id)) for c in screened]
+    results = [candidate_result(c, verifications.get(c.id)) for c in screened]
+    return results, behaviour
+
+
+def refuse_implausible(
+    run: FixRun,
+    ctx: RepairContext,
+    snapshot: RepoSnapshot,
+    ready: Ready,
+    base_patch: str,
+    verified: list[CandidateResult],
+) -> BehaviourReport:
+    """Profile the newly verified candidates and refuse those that only look like fixes (their
+    verification turns rejected, so the search goes on). The new verdict reaches the dashboard
+    (the proof of the passing run stays as written: the tests did pass) and goes back to
+    conversational engines."""
+    report = compare_behaviour(
+        run, ctx, snapshot, ready.sandbox, ready.command.command, base_patch, verified
+    )
+    for candidate in verified:
+        why = report.refused.get(candidate.id)
+        if why is None:
+            continue
+        refuse(candidate, why)
+        run.say("deciding", f"Candidate {candidate.id}: REJECTED ({candidate.reason})")
+        run.judged(candidate, None, base_patch + candidate.diff)
+        ctx.feedback.append(CandidateFeedback(candidate.diff, candidate.status, candidate.reason))
+    return report

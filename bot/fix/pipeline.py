@@ -192,13 +192,23 @@ def _steps(run: FixRun, command: str) -> FixOutcome:
         )
     )
 
-    results = search(run, ctx, snapshot, ready, baseline, base_patch)
-    winner, note = confirmed_winner(run, ctx, snapshot, sandbox, command, base_patch, results)
+    results, behaviour = search(run, ctx, snapshot, ready, baseline, base_patch)
+    winner, note = confirmed_winner(
+        run, ctx, snapshot, sandbox, command, base_patch, results, behaviour
+    )
     if winner is None:
         tried = len(results)
+        refused = sum(1 for r in results if r.id in behaviour.refused)
         message = (
             f"No verified fix: {tried} candidate(s) tried, none made the failing tests pass "
-            "without breaking others. See the candidate table for what each one did."
+            "without breaking others"
+            + (
+                f" ({refused} passed them but were refused as no fix: they break the code on "
+                "inputs beside the tests' own, or return None for a value)"
+                if refused
+                else ""
+            )
+            + ". See the candidate table for what each one did."
             if tried
             else "No verified fix: no repair engine could propose a candidate for this failure."
         )

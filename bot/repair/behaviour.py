@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from bot.analysis.failures import Failure, is_test_path
 from bot.repair.coverage import TRACER_PRELUDE, marked_json, traced_command
+from bot.repair.probe import PROBE_SCRIPT
 
 MARKER = "@@truth-behaviour@@"
 NONE_TYPE = "NoneType"
@@ -20,10 +21,13 @@ NONE_WORD = re.compile(r"\bNone\b")
 # code, records a digest of its arguments (at entry) and of what it returned (type name + digest
 # of the repr, addresses stripped), per test. A call that raised is `!ExcType`. Generators,
 # coroutines, lambdas and comprehensions are skipped: their "returns" are yields or internals.
-# Bounded per test, printed as one line; then the process ends at once (os._exit), so no atexit
-# hook or thread of the code under test can print a line after it.
+# Bounded per test, printed as one line. After the tests, the functions they called directly are
+# called on variations of the tests' arguments (bot/repair/probe.py), printed as one more line;
+# then the process ends at once (os._exit), so no atexit hook or thread of the code under test
+# can print a line after it.
 PROFILER = (
     TRACER_PRELUDE
+    + PROBE_SCRIPT
     + r"""
 import hashlib, re, reprlib
 ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -45,6 +49,7 @@ class Profile:
         self.tests = {}
         self.foreign = set()
         self.raised = {}
+        self.entries = {}
     def tracer(self, frame, event, arg):
         code = frame.f_code
         path = code.co_filename
@@ -53,14 +58,20 @@ class Profile:
         if not path.startswith(ROOT) or "-packages/" in path or is_test(path[len(ROOT):]):
             self.foreign.add(path)
             return None
-        if code.co_flags & SKIP_FLAGS or code.co_name[:1] == "<" or len(self.calls) >= PER_TEST:
+        if code.co_flags & SKIP_FLAGS or code.co_name[:1] == "<":
+            return None
+        qualname = getattr(code, "co_qualname", code.co_name)
+        caller = frame.f_back.f_code.co_filename if frame.f_back is not None else ""
+        if caller.startswith(ROOT) and is_test(caller[len(ROOT):]):
+            probe_entry(self.entries, frame, path[len(ROOT):], qualname)
+        if len(self.calls) >= PER_TEST:
             return None
         flags = code.co_flags
         count = code.co_argcount + code.co_kwonlyargcount + bool(flags & 4) + bool(flags & 8)
         names = code.co_varnames[:count]
         local = frame.f_locals
         args = digest(tuple(local.get(n) for n in names))
-        key = "%s:%s:%s" % (path[len(ROOT):], getattr(code, "co_qualname", code.co_name), args)
+        key = "%s:%s:%s" % (path[len(ROOT):], qualname, args)
         calls, raised = self.calls, self.raised
         frame.f_trace_lines = False
         def local_trace(frame, event, arg):
@@ -93,6 +104,8 @@ class Profile:
             self.tests[report.nodeid]["outcome"] = "failed"
 plugin = Profile()
 code = pytest.main(sys.argv[1:], plugins=[plugin])
+probed = run_probe(plugin.entries)
+sys.stdout.write("\n" + PROBE_SIGN + json.dumps(probed, separators=(",", ":")) + "\n")
 sys.stdout.write("\n" + MARKER + json.dumps(plugin.tests, separators=(",", ":")) + "\n")
 sys.stdout.flush()
 os._exit(int(code))

@@ -1,5 +1,6 @@
 """Screening of patched modules before anything runs: duplicates by normalised AST, and edits that
-cannot be meant (negating or doing arithmetic on a module, shadowing an import, `None + 1`)."""
+cannot be meant (negating or doing arithmetic on a module, shadowing an import, `None + 1`, an index
+that runs off the front of a list on a loop's first pass)."""
 
 from __future__ import annotations
 
@@ -32,11 +33,16 @@ def nonsense(before: ast.Module, after: ast.Module, line: int) -> str:
             return f"assigns to the imported module `{name}`"
     old = {ast.dump(n) for s in _statements_on(before, line) for n in ast.walk(s)}
     indexes = _index_names(after)
+    starts = _loop_starts(after)
     for statement in _statements_on(after, line):
         for node in ast.walk(statement):
             if ast.dump(node) in old:
                 continue
-            why = _why_nonsense(node, modules, callables) or _float_index(statement, node, indexes)
+            why = (
+                _why_nonsense(node, modules, callables)
+                or _float_index(statement, node, indexes)
+                or _wrapping_index(node, starts)
+            )
             if why:
                 return why
     return ""
@@ -70,6 +76,54 @@ def _float_index(statement: ast.stmt, node: ast.AST, indexes: set[str]) -> str:
     if stored & indexes:
         return f"makes the index `{', '.join(sorted(stored & indexes))}` a float"
     return ""
+
+
+def _loop_starts(tree: ast.Module) -> dict[str, int]:
+    """The first value of each `for name in range(start, ...)` loop variable (the lowest, when a
+    name drives several loops); loops whose start is not a literal are left out."""
+    starts: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if not (
+            isinstance(node, ast.For)
+            and isinstance(node.target, ast.Name)
+            and isinstance(node.iter, ast.Call)
+            and isinstance(node.iter.func, ast.Name)
+            and node.iter.func.id == "range"
+            and node.iter.args
+        ):
+            continue
+        args = node.iter.args
+        first = args[0] if len(args) >= 2 else ast.Constant(0)
+        if isinstance(first, ast.Constant) and type(first.value) is int:
+            name = node.target.id
+            starts[name] = min(starts.get(name, first.value), first.value)
+    return starts
+
+
+def _wrapping_index(node: ast.AST, starts: dict[str, int]) -> str:
+    """`row[i - 2]` where `i` starts at 1: on the loop's first pass the index is negative and
+    Python quietly reads from the end of the list, which an off-by-one edit cannot mean."""
+    if not (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.BinOp)):
+        return ""
+    index = node.slice
+    if not (
+        isinstance(index.op, ast.Sub)
+        and isinstance(index.left, ast.Name)
+        and index.left.id in starts
+        and isinstance(index.right, ast.Constant)
+        and type(index.right.value) is int
+    ):
+        return ""
+    # A loop from 0 may wrap on purpose (`points[i - 1]` around a polygon); one that starts
+    # later was written to keep off the front.
+    start = starts[index.left.id]
+    first = start - index.right.value
+    if first >= 0 or start < 1:
+        return ""
+    return (
+        f"indexes with `{ast.unparse(index)}`, which is {first} on the loop's first pass "
+        "and reads from the end"
+    )
 
 
 def _why_nonsense(node: ast.AST, modules: set[str], callables: set[str]) -> str:

@@ -1,6 +1,7 @@
 """Choosing among verified fixes in real sandboxes: a fix that passes only because the tests accept
-None is refused, and of two fixes of one size the one that keeps what the passing tests' calls
-returned wins, whatever order the engines proposed them in."""
+None is refused, so is one that breaks the code on inputs beside the tests' own (and the search goes
+on past it), and of two fixes of one size the one that keeps what the passing tests' calls returned
+wins, whatever order the engines proposed them in."""
 
 from __future__ import annotations
 
@@ -67,6 +68,34 @@ GLOBAL_CHANGE = SHAPES.replace("PADDING = 1", "PADDING = 0")
 LOCAL_CHANGE = SHAPES.replace("width * height + PADDING", "width * height + 0")
 
 
+TABLE = '''"""Longest common subsequence."""
+
+
+def common_length(a, b):
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            if a[i - 1] == b[j - 1]:
+                table[i][j] = table[i - 1][j - 1] + 1
+            else:
+                table[i][j] = max(table[i - 1][j], table[i][j])
+    return table[len(a)][len(b)]
+'''
+TABLE_TESTS = """from table import common_length
+
+
+def test_same_length():
+    assert common_length("abc", "acb") == 2
+
+
+def test_empty():
+    assert common_length("", "ab") == 0
+"""
+# Passes: the tests' strings have one length, so the transposed index stays inside the table.
+TRANSPOSED = TABLE.replace("table[i][j])\n", "table[j][i - 1])\n")
+RIGHT = TABLE.replace("table[i][j])\n", "table[i][j - 1])\n")
+
+
 class FixedEngine:
     def __init__(self, path: str, original: str, *sources: str) -> None:
         self.name = "fixed"
@@ -129,3 +158,24 @@ def test_of_two_fixes_of_one_size_the_one_keeping_passing_behaviour_wins(
     assert "0 result(s) of calls the passing tests make differ" in outcome.winner.reason
     assert "the tests accept 2 different fixes" in outcome.message
     assert any("verified fix(es) on the whole suite" in m for m in said)
+
+
+def test_a_fix_that_breaks_beside_the_tests_inputs_is_refused_and_the_search_goes_on(
+    deps, tmp_path: Path
+) -> None:
+    repo = project(tmp_path / "repo", "table", TABLE, TABLE_TESTS)
+    deps.engines = [FixedEngine("table.py", TABLE, TRANSPOSED, RIGHT)]
+    said: list[str] = []
+
+    # One candidate per batch: the refused one must not end the search.
+    outcome = run_fix(
+        FixRequest(repo_root=repo, candidates=1), deps, lambda e: said.append(e.message)
+    )
+
+    by_id = {c.id: c for c in outcome.candidates}
+    assert by_id["c1"].status == "rejected"
+    assert "`common_length` in table.py raises IndexError on arguments" in by_id["c1"].reason
+    assert "returned a value (int) before the patch" in by_id["c1"].reason
+    assert outcome.status is FixStatus.VERIFIED and outcome.winner is not None
+    assert outcome.winner.id == "c2"
+    assert any("Candidate c1: REJECTED (passes the tests but is not a fix" in m for m in said)

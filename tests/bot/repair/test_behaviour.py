@@ -3,10 +3,6 @@ comparisons the choice among verified fixes is built on."""
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +17,7 @@ from bot.repair.behaviour import (
     parse_profile,
     profile_command,
 )
+from tests.bot.repair.profiler_run import profiler_output
 
 SOURCE = '''"""Order checks."""
 
@@ -69,13 +66,7 @@ def test_pairs_and_raises():
 
 def profile_of(root: Path, source: str) -> Profile:
     (root / "order.py").write_text(source)
-    command = profile_command("python -m pytest -p no:cacheprovider tests")
-    assert command is not None
-    words = shlex.split(command)
-    words[0] = sys.executable
-    # The project's own pytest, as in the sandbox: none of this repository's plugins.
-    env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
-    done = subprocess.run(words, cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    done = profiler_output(root)
     profile = parse_profile(done.stdout)
     assert profile is not None, done.stdout[-2000:] + done.stderr[-2000:]
     return profile

@@ -233,6 +233,16 @@ def test_candidates_are_distinct_programs_not_distinct_texts(tmp_path: Path) -> 
         ("x = n + 1\n", "x = n * 1\n", "changes nothing"),
         ("def f():\n    a = b\n", "def f():\n    a = a\n", "assigns a name to itself"),
         ("x = y - 1\n", "x = None - 1\n", "arithmetic on `None`"),
+        (
+            "for i in range(1, n):\n    t[i] = t[i - 1]\n",
+            "for i in range(1, n):\n    t[i] = t[i - 2]\n",
+            "`i - 2`, which is -1 on the loop's first pass",
+        ),
+        (
+            "for i in range(2, n):\n    t[i] = t[i]\n",
+            "for i in range(2, n):\n    t[i] = t[i - 3]\n",
+            "`i - 3`, which is -1 on the loop's first pass",
+        ),
     ],
 )
 def test_nonsense_edits_are_refused_with_a_reason(before: str, after: str, why: str) -> None:
@@ -243,3 +253,12 @@ def test_nonsense_edits_are_refused_with_a_reason(before: str, after: str, why: 
 def test_sensible_edits_pass_the_filter() -> None:
     before, after = "import re\n\nx = n + 1\n", "import re\n\nx = n - 1\n"
     assert nonsense(ast.parse(before), ast.parse(after), 3) == ""
+    # An index that stays inside the list from the loop's first pass on.
+    before = "for i in range(1, n):\n    t[i] = t[i]\n"
+    assert nonsense(ast.parse(before), ast.parse(before.replace("t[i]\n", "t[i - 1]\n")), 2) == ""
+    # A loop from 0 may wrap on purpose, around a polygon or a ring.
+    before = "for i in range(n):\n    t[i] = t[i]\n"
+    assert nonsense(ast.parse(before), ast.parse(before.replace("t[i]\n", "t[i - 1]\n")), 2) == ""
+    # A start that is not a literal says nothing about the first pass.
+    before = "for i in range(k, n):\n    t[i] = t[i]\n"
+    assert nonsense(ast.parse(before), ast.parse(before.replace("t[i]\n", "t[i - 5]\n")), 2) == ""

@@ -1,0 +1,165 @@
+"""Inputs beside the tests' own, for real: the profiler (pytest in a subprocess on a small project)
+calls the functions the tests called on variations of their arguments, and a candidate that makes
+one raise or hang where the code returned before is caught."""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.analysis.failures import Failure, Frame
+from bot.repair.probe import (
+    PROBE_SCRIPT,
+    Outcome,
+    Probe,
+    expected_exceptions,
+    introduced_crash,
+    parse_probe,
+)
+from tests.bot.repair.profiler_run import profiler_output
+
+SOURCE = '''"""Sequences."""
+
+
+def common_length(a, b):
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            if a[i - 1] == b[j - 1]:
+                table[i][j] = table[i - 1][j - 1] + 1
+            else:
+                table[i][j] = max(table[i - 1][j], table[i][j - 1])
+    return table[len(a)][len(b)]
+
+
+def countdown(n):
+    while n > 0:
+        n -= 1
+    return n
+
+
+class Box:
+    def size(self):
+        return 1
+'''
+TESTS = """from seq import Box, common_length, countdown
+
+
+def test_common():
+    assert common_length("abc", "acb") == 2
+
+
+def test_countdown():
+    assert countdown(3) == 0
+
+
+def test_box():
+    assert Box().size() == 1
+"""
+TRANSPOSED = SOURCE.replace("table[i][j - 1])", "table[j][i - 1])")
+LOOPS = SOURCE.replace("        n -= 1\n", "        n -= 0 if n > 3 else 1\n")
+
+
+def probe_of(root: Path, source: str) -> Probe:
+    root.mkdir(exist_ok=True)
+    (root / "tests").mkdir(exist_ok=True)
+    (root / "seq.py").write_text(source)
+    (root / "tests" / "test_seq.py").write_text(TESTS)
+    done = profiler_output(root)
+    probe = parse_probe(done.stdout)
+    assert probe is not None, done.stdout[-2000:] + done.stderr[-2000:]
+    return probe
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory: pytest.TempPathFactory) -> Probe:
+    return probe_of(tmp_path_factory.mktemp("before"), SOURCE)
+
+
+def test_the_functions_the_tests_call_are_probed_on_variations(baseline: Probe) -> None:
+    assert set(baseline) == {"seq.py:common_length", "seq.py:countdown"}  # no methods
+    calls = {o.call for o in baseline["seq.py:common_length"].values()}
+    assert "(('abc', 'acb'), {})" in calls  # the tests' own input
+    assert "(('bc', 'acb'), {})" in calls  # one element dropped
+    assert len(calls) >= 10
+    # Every variation ran and answered; the original code never raises on them.
+    assert all(o.kind == "int" for o in baseline["seq.py:common_length"].values())
+
+
+def test_an_index_that_only_works_for_the_tests_shapes_is_caught(
+    baseline: Probe, tmp_path: Path
+) -> None:
+    after = probe_of(tmp_path / "after", TRANSPOSED)
+    why = introduced_crash(baseline, after, set())
+    assert why.startswith("`common_length` in seq.py raises IndexError on arguments ((")
+    assert "where it returned a value (int) before the patch" in why
+    # The same code is no crash against itself.
+    assert introduced_crash(baseline, baseline, set()) == ""
+    # An exception the fix means to raise is not held against it.
+    assert introduced_crash(baseline, after, {"IndexError"}) == ""
+
+
+def test_a_call_that_no_longer_returns_is_caught(baseline: Probe, tmp_path: Path) -> None:
+    after = probe_of(tmp_path / "after", LOOPS)
+    assert "`countdown` in seq.py never returns on arguments ((" in introduced_crash(
+        baseline, after, set()
+    )
+
+
+def test_a_hang_where_the_code_was_already_slow_is_not_held_against_a_fix() -> None:
+    slow = Outcome("int", "x", 1500, "((40,), {})")
+    hung = Outcome("!Timeout", "", 2000, "((40,), {})")
+    assert introduced_crash({"f.py:f": {"k": slow}}, {"f.py:f": {"k": hung}}, set()) == ""
+    quick = Outcome("int", "x", 3, "((40,), {})")
+    assert "never returns" in introduced_crash(
+        {"f.py:f": {"k": quick}}, {"f.py:f": {"k": hung}}, set()
+    )
+
+
+def script_namespace() -> dict[str, Any]:
+    namespace: dict[str, Any] = {"sys": sys, "digest": repr}
+    exec(PROBE_SCRIPT, namespace)
+    return namespace
+
+
+def test_variations_keep_the_shape_of_what_the_tests_pass() -> None:
+    near = script_namespace()["near"]
+    rng = random.Random(0)
+    assert all(n > 0 for n in near(1, rng)) and near(1, rng)
+    assert all(n < 0 for n in near(-3, rng))
+    assert all(len(s) >= 1 for s in near("a", rng))
+    lists = near([3, 1, 2], rng)
+    assert [1, 2] in lists and [2, 1, 3] in lists and all(len(x) >= 2 for x in lists)
+    assert all(isinstance(t, tuple) for t in near((1, 2), rng))
+    assert near(None, rng) == [] and near(True, rng) == [False]
+
+
+def test_the_same_arguments_give_the_same_variations_in_every_sandbox() -> None:
+    first, second = script_namespace(), script_namespace()
+    text = repr(((["b", "a", "c"], 3), {"strict": True}))
+    rng_a, rng_b = random.Random(first["probe_key"](text)), random.Random(second["probe_key"](text))
+    assert first["variations"](text, rng_a) == second["variations"](text, rng_b)
+
+
+def test_expected_exceptions_come_from_the_fix_and_the_failing_tests() -> None:
+    diff = "+    if n < 0:\n+        raise errors.RangeError('negative')\n-    x = 1\n"
+    failure = Failure(
+        "tests/test_a.py::test_neg",
+        "Failed",
+        "DID NOT RAISE <class 'ValueError'>",
+        [Frame("tests/test_a.py", 5, "test_neg", "with pytest.raises(KeyError):")],
+    )
+    assert expected_exceptions(diff, [failure]) == {"RangeError", "ValueError", "KeyError"}
+    assert expected_exceptions("-        raise TypeError\n", []) == set()
+
+
+def test_a_mangled_probe_line_is_no_probe() -> None:
+    assert parse_probe("no marker here") is None
+    assert parse_probe('@@truth-probe@@{"f.py:f": {"k": ["int"]}}\n') is None
+    assert parse_probe('@@truth-probe@@{"f.py:f": {"k": ["int", "ab", 3, "((1,), {})"]}}') == {
+        "f.py:f": {"k": Outcome("int", "ab", 3, "((1,), {})")}
+    }
