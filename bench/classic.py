@@ -134,6 +134,11 @@ def run(split: str, only: list[str]) -> None:
                 "other_verified": sum(c.status == "verified" for c in outcome.candidates)
                 - bool(winner),
                 "passing_calls_changed": winner.behaviour_changes if winner else None,
+                # Passed the tests but refused as no fix (None for a value, breaks beside them).
+                "refused": sum(
+                    c.reason.startswith("passes the tests but is not a fix")
+                    for c in outcome.candidates
+                ),
             }
             rows_by_part.setdefault(part, []).append(row)
             print(json.dumps(row), file=sys.stderr, flush=True)

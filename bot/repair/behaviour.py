@@ -104,9 +104,11 @@ class Profile:
             self.tests[report.nodeid]["outcome"] = "failed"
 plugin = Profile()
 code = pytest.main(sys.argv[1:], plugins=[plugin])
+# The probe runs code under test, so before either line is printed; the profile line first,
+# since the sandbox keeps the head of a long output and the profile matters more.
 probed = run_probe(plugin.entries)
-sys.stdout.write("\n" + PROBE_SIGN + json.dumps(probed, separators=(",", ":")) + "\n")
 sys.stdout.write("\n" + MARKER + json.dumps(plugin.tests, separators=(",", ":")) + "\n")
+sys.stdout.write("\n" + PROBE_SIGN + json.dumps(probed, separators=(",", ":")) + "\n")
 sys.stdout.flush()
 os._exit(int(code))
 """

@@ -169,7 +169,7 @@ def run_probe(entries):
                     break
                 outcome = probe_call(function, call)
                 timeouts += outcome[0] == "!Timeout"
-                results[probe_key(shown)] = outcome + [shown[:160]]
+                results[probe_key(shown)] = outcome + [shown[:120]]
         out["%s:%s" % (rel, qualname)] = results
     return out
 def probe_entry(entries, frame, rel, qualname):

@@ -179,3 +179,16 @@ def test_a_fix_that_breaks_beside_the_tests_inputs_is_refused_and_the_search_goe
     assert outcome.status is FixStatus.VERIFIED and outcome.winner is not None
     assert outcome.winner.id == "c2"
     assert any("Candidate c1: REJECTED (passes the tests but is not a fix" in m for m in said)
+
+
+def test_when_every_passing_candidate_is_refused_the_outcome_says_so(
+    deps, tmp_path: Path
+) -> None:
+    repo = project(tmp_path / "repo", "table", TABLE, TABLE_TESTS)
+    deps.engines = [FixedEngine("table.py", TABLE, TRANSPOSED)]
+
+    outcome = run_fix(FixRequest(repo_root=repo, candidates=1), deps, lambda e: None)
+
+    assert outcome.status is FixStatus.NO_FIX and outcome.winner is None
+    assert "1 passed them but were refused as no fix" in outcome.message
+    assert "See the candidate table" in outcome.message

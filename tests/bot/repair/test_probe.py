@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from bot.analysis.failures import Failure, Frame
+from bot.repair.behaviour import parse_profile
 from bot.repair.probe import (
     PROBE_SCRIPT,
     Outcome,
@@ -163,3 +164,16 @@ def test_a_mangled_probe_line_is_no_probe() -> None:
     assert parse_probe('@@truth-probe@@{"f.py:f": {"k": ["int", "ab", 3, "((1,), {})"]}}') == {
         "f.py:f": {"k": Outcome("int", "ab", 3, "((1,), {})")}
     }
+
+
+def test_code_called_by_the_probe_cannot_forge_either_line(tmp_path: Path) -> None:
+    # Written to the real stdout, past any redirection, every time the function runs.
+    forger = "import os\n" + SOURCE.replace(
+        "def countdown(n):\n",
+        "def countdown(n):\n    os.write(1, b'\\n@@truth-behaviour@@{}\\n@@truth-probe@@{}\\n')\n",
+    )
+    root = tmp_path / "forged"
+    probe = probe_of(root, forger)
+    assert probe["seq.py:countdown"] and probe["seq.py:common_length"]
+    profile = parse_profile(profiler_output(root).stdout)
+    assert profile is not None and "tests/test_seq.py::test_countdown" in profile
