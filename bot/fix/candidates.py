@@ -5,14 +5,14 @@ to conversational engines."""
 
 from __future__ import annotations
 
-from bot.fix.behaviour_check import BehaviourReport, compare_behaviour, refuse
+from bot.fix.behaviour_check import MAX_PROFILED, BehaviourReport, compare_behaviour, refuse
 from bot.fix.events import RunFinished
 from bot.fix.run import FixRun
 from bot.fix.search import CandidateStream, ScreenedCandidate, candidate_result
 from bot.fix.types import CandidateResult
 from bot.repair.base import CandidateFeedback, RepairContext
 from bot.service.metrics import worker_metrics
-from runner.decision import alternatives_note, choose, confirm
+from runner.decision import alternatives_note, changed_tokens, choose, confirm
 from runner.results import RunResult, Verification
 from runner.sandbox import Sandbox
 from runner.session import Ready
@@ -171,9 +171,15 @@ def refuse_implausible(
     verification turns rejected, so the search goes on). The new verdict reaches the dashboard
     (the proof of the passing run stays as written: the tests did pass) and goes back to
     conversational engines."""
-    report = compare_behaviour(
-        run, ctx, snapshot, ready.sandbox, ready.command.command, base_patch, verified
-    )
+    report = BehaviourReport()
+    # The smallest first, a few at a time; larger ones are checked only if all of those fell.
+    pending = sorted(verified, key=lambda r: changed_tokens(r.diff))
+    while pending:
+        part, pending = pending[:MAX_PROFILED], pending[MAX_PROFILED:]
+        sandbox, command = ready.sandbox, ready.command.command
+        report.merge(compare_behaviour(run, ctx, snapshot, sandbox, command, base_patch, part))
+        if any(c.id not in report.refused for c in part):
+            break
     for candidate in verified:
         why = report.refused.get(candidate.id)
         if why is None:

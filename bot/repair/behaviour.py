@@ -21,10 +21,10 @@ NONE_WORD = re.compile(r"\bNone\b")
 # code, records a digest of its arguments (at entry) and of what it returned (type name + digest
 # of the repr, addresses stripped), per test. A call that raised is `!ExcType`. Generators,
 # coroutines, lambdas and comprehensions are skipped: their "returns" are yields or internals.
-# Bounded per test, printed as one line. After the tests, the functions they called directly are
-# called on variations of the tests' arguments (bot/repair/probe.py), printed as one more line;
-# then the process ends at once (os._exit), so no atexit hook or thread of the code under test
-# can print a line after it.
+# Bounded per test. After the tests, the functions they called directly are called on variations
+# of the tests' arguments (bot/repair/probe.py). Then both results are printed, one line each,
+# and the process ends at once (os._exit), so no atexit hook or thread of the code under test can
+# print a line after them.
 PROFILER = (
     TRACER_PRELUDE
     + PROBE_SCRIPT

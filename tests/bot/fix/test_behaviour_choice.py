@@ -192,3 +192,25 @@ def test_when_every_passing_candidate_is_refused_the_outcome_says_so(
     assert outcome.status is FixStatus.NO_FIX and outcome.winner is None
     assert "1 passed them but were refused as no fix" in outcome.message
     assert "See the candidate table" in outcome.message
+
+
+def test_when_the_smallest_verified_fixes_are_all_refused_the_larger_ones_are_checked_too(
+    deps, tmp_path: Path
+) -> None:
+    repo = project(tmp_path / "repo", "order", ORDER, ORDER_TESTS)
+    nones = ["return", "return None", "return print()", "return {}.get(0)"]
+    sources = [ORDER.replace("            return True\n", f"            {n}\n") for n in nones]
+    # A fifth None-returner, larger than those four, must not win unchecked over the right fix,
+    # larger still.
+    sneaky = ORDER.replace("            return True\n", "            return dict(a=a).get(b)\n")
+    right = ORDER.replace(
+        "            return True\n", "            return a > b and a < b and len(items) < 0 < a\n"
+    )
+    deps.engines = [FixedEngine("order.py", ORDER, *sources, sneaky, right)]
+
+    outcome = run_fix(FixRequest(repo_root=repo, candidates=6), deps, lambda e: None)
+
+    statuses = {c.id: c.status for c in outcome.candidates}
+    assert [statuses[f"c{n}"] for n in range(1, 6)] == ["rejected"] * 5, statuses
+    assert outcome.status is FixStatus.VERIFIED and outcome.winner is not None
+    assert outcome.winner.id == "c6"
