@@ -181,9 +181,7 @@ def test_a_fix_that_breaks_beside_the_tests_inputs_is_refused_and_the_search_goe
     assert any("Candidate c1: REJECTED (passes the tests but is not a fix" in m for m in said)
 
 
-def test_when_every_passing_candidate_is_refused_the_outcome_says_so(
-    deps, tmp_path: Path
-) -> None:
+def test_when_every_passing_candidate_is_refused_the_outcome_says_so(deps, tmp_path: Path) -> None:
     repo = project(tmp_path / "repo", "table", TABLE, TABLE_TESTS)
     deps.engines = [FixedEngine("table.py", TABLE, TRANSPOSED)]
 
