@@ -151,6 +151,8 @@ class Settings(BaseSettings):
     # The repair search per session: candidates tried at most, and its wall-clock budget.
     max_repair_candidates: int = Field(default=MAX_CANDIDATES, ge=1)
     repair_time_budget_seconds: float = Field(default=SEARCH_TIME_BUDGET_S, gt=0)
+    # Tried after the first fix that survives, looking for one that answers differently.
+    second_opinion_candidates: int = Field(default=3, ge=0)
     daily_verification_quota: int = 200
     max_sessions_per_pr: int = 5
     max_sessions_per_head_sha: int = 2

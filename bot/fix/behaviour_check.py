@@ -23,7 +23,13 @@ from bot.repair.behaviour import (
     parse_profile,
     profile_command,
 )
-from bot.repair.probe import expected_exceptions, introduced_crash, parse_probe
+from bot.repair.probe import (
+    Probe,
+    disagreement,
+    expected_exceptions,
+    introduced_crash,
+    parse_probe,
+)
 from runner.decision import changed_tokens, frozen_for
 from runner.results import RunResult, Verdict
 from runner.sandbox import Sandbox
@@ -40,6 +46,7 @@ UNPROFILED = 10**9  # ranks a fix whose profile is missing behind profiled ones 
 class BehaviourReport:
     changes: dict[str, int] = field(default_factory=dict)  # candidate id -> changed results
     refused: dict[str, str] = field(default_factory=dict)  # candidate id -> why it is no fix
+    probes: dict[str, Probe] = field(default_factory=dict)  # candidate id -> beside the tests
 
     def changes_of(self, candidate: CandidateResult) -> int:
         return self.changes.get(candidate.id, UNPROFILED)
@@ -47,6 +54,31 @@ class BehaviourReport:
     def merge(self, other: BehaviourReport) -> None:
         self.changes.update(other.changes)
         self.refused.update(other.refused)
+        self.probes.update(other.probes)
+
+    def undecided(self, best: str, others: list[str]) -> str:
+        """Another fix that answers differently from `best` on an input beside the tests' own,
+        described; "" when they agree wherever both were probed. The tests cannot tell which is
+        right. One that changes more of what the passing tests' calls return is no rival: the
+        passing tests already speak against it."""
+        mine = self.probes.get(best)
+        if mine is None:
+            return ""
+        for other in others:
+            theirs = self.probes.get(other)
+            if theirs is None or self.changes.get(other, 0) > self.changes.get(best, 0):
+                continue
+            found = disagreement(mine, theirs)
+            if found is None:
+                continue
+            function, ours, rival = found
+            file, name = function.rsplit(":", 1)
+            return (
+                f"candidates {best} and {other} both pass them, but on arguments {ours.call} "
+                f"`{name}` in {file} returns {ours.value} under {best} and {rival.value} "
+                f"under {other}"
+            )
+        return ""
 
 
 def compare_behaviour(
@@ -116,7 +148,10 @@ def compare_behaviour(
             why = introduced_crash(baseline_probe, probe, expected)
         if why:
             report.refused[candidate.id] = why
-        elif scope == command:  # the passing tests ran too
+            continue
+        if probe is not None:
+            report.probes[candidate.id] = probe
+        if scope == command:  # the passing tests ran too
             report.changes[candidate.id] = behaviour_changes(baseline, profile)
     return report
 

@@ -5,6 +5,8 @@ to conversational engines."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.fix.behaviour_check import MAX_PROFILED, BehaviourReport, compare_behaviour, refuse
 from bot.fix.events import RunFinished
 from bot.fix.run import FixRun
@@ -20,6 +22,13 @@ from runner.snapshot import RepoSnapshot
 from runner.tiered import verify_many_tiered
 
 
+@dataclass(frozen=True)
+class Decision:
+    winner: CandidateResult | None
+    note: str  # the tests accept several different fixes
+    undecided: str = ""  # two verified fixes disagree beside the tests' inputs: which, where
+
+
 def confirmed_winner(
     run: FixRun,
     ctx: RepairContext,
@@ -29,11 +38,13 @@ def confirmed_winner(
     base_patch: str,
     results: list[CandidateResult],
     behaviour: BehaviourReport,
-) -> tuple[CandidateResult | None, str]:
+) -> Decision:
     """The verified candidate with the fewest changed tokens (then the fewest changed results
     on the passing tests' inputs, then the earliest) that stays green when re-run in fresh
-    containers; one that turns red is marked flaky and the next is tried. Also the note when
-    the tests accept several different fixes."""
+    containers; one that turns red is marked flaky and the next is tried. None when two
+    verified fixes answer differently beside the tests' inputs: the tests cannot tell which is
+    right, and posting either would pass a guess off as verified. Also the note when the tests
+    accept several different fixes."""
     verified = [r for r in results if r.status == "verified" and r.verification is not None]
     for candidate in verified:
         candidate.behaviour_changes = behaviour.changes.get(candidate.id)
@@ -47,6 +58,10 @@ def confirmed_winner(
             behaviour.changes_of,
         )
         verified.remove(best)
+        undecided = behaviour.undecided(best.id, [r.id for r in verified])
+        if undecided:
+            run.say("deciding", f"The tests do not decide between the fixes found: {undecided}")
+            return Decision(None, note, undecided)
         run.say("deciding", f"Re-running candidate {best.id} {settings.confirm_runs} times…")
         assert best.verification is not None
         checked = confirm(
@@ -68,10 +83,10 @@ def confirmed_winner(
                     f"; {best.behaviour_changes} result(s) of calls the passing tests make "
                     "differ from before the patch"
                 )
-            return best, note
+            return Decision(best, note)
         best.status = checked.verdict.value
         run.say("deciding", f"Candidate {best.id}: {best.status.upper()} ({checked.reason})")
-    return None, note
+    return Decision(None, note)
 
 
 def search(
@@ -83,7 +98,8 @@ def search(
     base_patch: str = "",
 ) -> tuple[list[CandidateResult], BehaviourReport]:
     """Verify candidates batch by batch until one is verified and not refused by the behaviour
-    check, or the budget is spent; also what that check found."""
+    check (then a few more, for a second opinion), or the budget is spent; also what that
+    check found."""
     request, settings = run.request, run.deps.settings
     stream = CandidateStream(
         run.engines,
@@ -96,12 +112,25 @@ def search(
     verifications: dict[str, Verification] = {}
     behaviour = BehaviourReport()
     batch_size = max(1, request.candidates)
+    # Once a fix survives, a few more candidates are tried for a second opinion: a verified fix
+    # that answers differently beside the tests' inputs shows the tests do not decide.
+    second_opinion: int | None = None
     # The stream owns the search's one time budget.
     while not stream.out_of_time():
-        run.say("generating", "Generating candidates…")
-        batch = stream.next_batch(batch_size)
+        size = batch_size if second_opinion is None else min(batch_size, second_opinion)
+        if size <= 0:
+            break
+        run.say(
+            "generating",
+            "Generating candidates…"
+            if second_opinion is None
+            else "Looking for another fix the tests accept, for a second opinion…",
+        )
+        batch = stream.next_batch(size)
         if not batch:
             break
+        if second_opinion is not None:
+            second_opinion -= len(batch)
         screened.extend(batch)
         runnable = [c for c in batch if not c.rejected_reason]
         for candidate in batch:
@@ -151,8 +180,8 @@ def search(
         ]
         if verified:
             behaviour.merge(refuse_implausible(run, ctx, snapshot, ready, base_patch, verified))
-        if any(v.verified for v in verifications.values()):
-            break
+        if second_opinion is None and any(v.verified for v in verifications.values()):
+            second_opinion = settings.second_opinion_candidates
     for error in stream.engine_errors:
         run.say("generating", f"Engine error (skipped): {error}")
     results = [candidate_result(c, verifications.get(c.id)) for c in screened]

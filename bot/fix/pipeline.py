@@ -193,9 +193,17 @@ def _steps(run: FixRun, command: str) -> FixOutcome:
     )
 
     results, behaviour = search(run, ctx, snapshot, ready, baseline, base_patch)
-    winner, note = confirmed_winner(
+    decision = confirmed_winner(
         run, ctx, snapshot, sandbox, command, base_patch, results, behaviour
     )
+    winner, note = decision.winner, decision.note
+    if decision.undecided:
+        message = (
+            f"No verified fix: the tests do not decide between the fixes found; "
+            f"{decision.undecided}. Add a test that pins down the right answer for such "
+            "input, then ask again; the candidate table shows every fix that passed."
+        )
+        return run.outcome(FixStatus.NO_FIX, message, baseline, results, failures, libraries)
     if winner is None:
         tried = len(results)
         refused = sum(1 for r in results if r.id in behaviour.refused)

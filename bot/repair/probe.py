@@ -7,7 +7,8 @@ A candidate that makes such a call raise, or hang, where the code before the pat
 value has not fixed the bug: the tests pass on their few inputs while the code breaks on the
 inputs right beside them (an index transposed for a square table, an exponent for a product).
 The variations keep the shape of what the tests pass (a non-empty list stays non-empty, a
-positive number positive) so a fix is not blamed for rejecting input no caller would give it."""
+positive number positive, a pair a pair, the rows of a table one length) so a fix is not blamed
+for rejecting input no caller would give it."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ NAME = re.compile(r"\b([A-Z]\w*(?:Error|Exception|Exit|Interrupt|Warning))\b")
 # variations are produced, and keyed alike, in the baseline's and each candidate's sandbox.
 PROBE_SCRIPT = r"""
 import ast, contextlib, copy, hashlib, io, random, signal, time
-PROBE_FUNCTIONS, PROBE_CALLS, PROBE_PER_FUNCTION, PROBE_BUDGET = 12, 6, 80, 12.0
+PROBE_FUNCTIONS, PROBE_CALLS, PROBE_PER_FUNCTION, PROBE_BUDGET = 12, 6, 60, 12.0
 PROBE_LIMIT, PROBE_QUICK = CALL_LIMIT, QUICK_MS
 PROBE_SIGN = PROBE_LINE_START
 PLAIN = (int, float, str, bool, type(None), bytes)
@@ -63,8 +64,10 @@ def near(value, rng):
         return [n for n in (value * 2, value / 2, value + 1.0, value - 1.0) if same_sign(n, value)]
     if kind is str:
         return ["".join(s) for s in near_sequence(list(value), rng, False)]
-    if kind in (list, tuple):
-        return [kind(s) for s in near_sequence(list(value), rng, True)]
+    if kind is list:
+        return near_sequence(value, rng, True)
+    if kind is tuple:
+        return near_kept(value, rng)
     if kind is dict:
         out, keys = [], list(value)
         for key in rng.sample(keys, min(len(keys), 3)):
@@ -95,10 +98,23 @@ def near_sequence(items, rng, elements):
         out += [items + items[-1:], items[:1] + items]
     if elements and n >= 1:
         for i in rng.sample(range(n), min(n, 3)):
-            for other in near(items[i], rng)[:2]:
+            for other in near_kept(items[i], rng)[:2]:
                 changed = list(items)
                 changed[i] = other
                 out.append(changed)
+    return out
+def near_kept(value, rng):
+    # Inside a list, and for a tuple (a record: a pair, a row of a table), the length is part
+    # of the shape: only the elements vary.
+    kind = type(value)
+    if kind not in (list, tuple):
+        return near(value, rng)
+    out = []
+    for i in rng.sample(range(len(value)), min(len(value), 2)):
+        for other in near_kept(value[i], rng)[:2]:
+            changed = list(value)
+            changed[i] = other
+            out.append(kind(changed))
     return out
 def probe_key(text):
     return hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=6).hexdigest()
@@ -135,14 +151,27 @@ def probe_call(function, call):
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             value = function(*args, **kwargs)
-        kind, text = type(value).__name__, digest(value)
+        kind, text = type(value).__name__, digest(settled(value))
+        shown = SHORT.repr(value)[:80]
     except ProbeTimeout:
-        kind, text = "!Timeout", ""
+        kind, text, shown = "!Timeout", "", ""
     except BaseException as exc:
-        kind, text = "!" + type(exc).__name__, ""
+        kind, text, shown = "!" + type(exc).__name__, "", ""
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-    return [kind, text, int((time.monotonic() - started) * 1000)]
+    return [kind, text, int((time.monotonic() - started) * 1000), shown]
+def settled(value, depth=0):
+    # A set's order follows the process's hash seed; sorted, it reads alike in every sandbox.
+    kind = type(value)
+    if depth > 3:
+        return value
+    if kind in (set, frozenset):
+        return sorted((settled(v, depth + 1) for v in value), key=repr)
+    if kind in (list, tuple):
+        return kind(settled(v, depth + 1) for v in value)
+    if kind is dict:
+        return {k: settled(v, depth + 1) for k, v in value.items()}
+    return value
 def run_probe(entries):
     def on_alarm(signum, frame):
         raise ProbeTimeout()
@@ -208,6 +237,7 @@ class Outcome:
     kind: str  # type name of what it returned, or "!ExcType", or "!Timeout"
     digest: str
     ms: int
+    value: str  # what it returned, shown (clipped)
     call: str  # the arguments, shown
 
     @property
@@ -224,7 +254,7 @@ def parse_probe(stdout: str) -> Probe | None:
     try:
         return {
             str(function): {
-                str(key): Outcome(str(v[0]), str(v[1]), int(v[2]), str(v[3]))
+                str(key): Outcome(str(v[0]), str(v[1]), int(v[2]), str(v[3]), str(v[4]))
                 for key, v in results.items()
             }
             for function, results in data.items()
@@ -262,3 +292,19 @@ def introduced_crash(baseline: Probe, candidate: Probe, expected: set[str]) -> s
                 "patch; the tests pass, but the code breaks right beside them"
             )
     return ""
+
+
+def disagreement(first: Probe, second: Probe) -> tuple[str, Outcome, Outcome] | None:
+    """The first input beside the tests' on which two fixes both return a value, and not the
+    same one: ("file:function", first's outcome, second's); None when they agree wherever both
+    answered. Raising and hanging are left to `introduced_crash`: on an input no caller would
+    give, two right fixes may well fail differently."""
+    for function in sorted(first):
+        other = second.get(function, {})
+        for key, mine in first[function].items():
+            theirs = other.get(key)
+            if theirs is None or mine.raised or theirs.raised:
+                continue
+            if (mine.kind, mine.digest) != (theirs.kind, theirs.digest):
+                return function, mine, theirs
+    return None

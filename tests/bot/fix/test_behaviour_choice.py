@@ -96,6 +96,31 @@ TRANSPOSED = TABLE.replace("table[i][j])\n", "table[j][i - 1])\n")
 RIGHT = TABLE.replace("table[i][j])\n", "table[i][j - 1])\n")
 
 
+LARGEST = '''"""Maxima."""
+
+
+def largest(items):
+    best = 0
+    for item in items:
+        if item > best:
+            best = item
+    return best
+'''
+LARGEST_TESTS = """from maxima import largest
+
+
+def test_positive():
+    assert largest([1, 3, 2]) == 3
+
+
+def test_negative():
+    assert largest([-3, -1, -2]) == -1
+"""
+# Both pass; only the second is right, and they part ways on [-3, -2].
+GUESSED = LARGEST.replace("best = 0", "best = -1")
+FIRST_ITEM = LARGEST.replace("best = 0", "best = items[0]")
+
+
 class FixedEngine:
     def __init__(self, path: str, original: str, *sources: str) -> None:
         self.name = "fixed"
@@ -212,3 +237,35 @@ def test_when_the_smallest_verified_fixes_are_all_refused_the_larger_ones_are_ch
     assert [statuses[f"c{n}"] for n in range(1, 6)] == ["rejected"] * 5, statuses
     assert outcome.status is FixStatus.VERIFIED and outcome.winner is not None
     assert outcome.winner.id == "c6"
+
+
+def test_two_fixes_that_answer_differently_beside_the_tests_inputs_leave_it_undecided(
+    deps, tmp_path: Path
+) -> None:
+    repo = project(tmp_path / "repo", "maxima", LARGEST, LARGEST_TESTS)
+    deps.engines = [FixedEngine("maxima.py", LARGEST, GUESSED, FIRST_ITEM)]
+    said: list[str] = []
+
+    # One per batch: the second is only tried as a second opinion on the first.
+    outcome = run_fix(
+        FixRequest(repo_root=repo, candidates=1), deps, lambda e: said.append(e.message)
+    )
+
+    assert [c.status for c in outcome.candidates] == ["verified", "verified"]
+    assert outcome.status is FixStatus.NO_FIX and outcome.winner is None
+    assert "the tests do not decide between the fixes found" in outcome.message
+    assert "candidates c1 and c2 both pass them, but on arguments (([" in outcome.message
+    assert "`largest` in maxima.py returns -1 under c1 and " in outcome.message
+    assert "Add a test that pins down the right answer" in outcome.message
+    assert any("for a second opinion" in m for m in said)
+
+
+def test_without_a_second_opinion_the_first_fix_found_is_posted(deps, tmp_path: Path) -> None:
+    repo = project(tmp_path / "repo", "maxima", LARGEST, LARGEST_TESTS)
+    deps.engines = [FixedEngine("maxima.py", LARGEST, GUESSED, FIRST_ITEM)]
+    deps.settings = deps.settings.model_copy(update={"second_opinion_candidates": 0})
+
+    outcome = run_fix(FixRequest(repo_root=repo, candidates=1), deps, lambda e: None)
+
+    assert [c.id for c in outcome.candidates] == ["c1"]
+    assert outcome.status is FixStatus.VERIFIED and outcome.winner is not None

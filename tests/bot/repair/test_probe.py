@@ -17,6 +17,7 @@ from bot.repair.probe import (
     PROBE_SCRIPT,
     Outcome,
     Probe,
+    disagreement,
     expected_exceptions,
     introduced_crash,
     parse_probe,
@@ -112,10 +113,10 @@ def test_a_call_that_no_longer_returns_is_caught(baseline: Probe, tmp_path: Path
 
 
 def test_a_hang_where_the_code_was_already_slow_is_not_held_against_a_fix() -> None:
-    slow = Outcome("int", "x", 1500, "((40,), {})")
-    hung = Outcome("!Timeout", "", 2000, "((40,), {})")
+    slow = Outcome("int", "x", 1500, "7", "((40,), {})")
+    hung = Outcome("!Timeout", "", 2000, "", "((40,), {})")
     assert introduced_crash({"f.py:f": {"k": slow}}, {"f.py:f": {"k": hung}}, set()) == ""
-    quick = Outcome("int", "x", 3, "((40,), {})")
+    quick = Outcome("int", "x", 3, "7", "((40,), {})")
     assert "never returns" in introduced_crash(
         {"f.py:f": {"k": quick}}, {"f.py:f": {"k": hung}}, set()
     )
@@ -135,7 +136,12 @@ def test_variations_keep_the_shape_of_what_the_tests_pass() -> None:
     assert all(len(s) >= 1 for s in near("a", rng))
     lists = near([3, 1, 2], rng)
     assert [1, 2] in lists and [2, 1, 3] in lists and all(len(x) >= 2 for x in lists)
-    assert all(isinstance(t, tuple) for t in near((1, 2), rng))
+    pairs = near((1, 2), rng)
+    assert pairs and all(type(t) is tuple and len(t) == 2 for t in pairs)
+    # The rows of a table keep one length; the table may lose a row.
+    tables = near([[1, 2], [3, 4], [5, 6]], rng)
+    assert all(len(row) == 2 for table in tables for row in table)
+    assert [[3, 4], [5, 6]] in tables
     assert near(None, rng) == [] and near(True, rng) == [False]
 
 
@@ -161,9 +167,8 @@ def test_expected_exceptions_come_from_the_fix_and_the_failing_tests() -> None:
 def test_a_mangled_probe_line_is_no_probe() -> None:
     assert parse_probe("no marker here") is None
     assert parse_probe('@@truth-probe@@{"f.py:f": {"k": ["int"]}}\n') is None
-    assert parse_probe('@@truth-probe@@{"f.py:f": {"k": ["int", "ab", 3, "((1,), {})"]}}') == {
-        "f.py:f": {"k": Outcome("int", "ab", 3, "((1,), {})")}
-    }
+    line = '@@truth-probe@@{"f.py:f": {"k": ["int", "ab", 3, "2", "((1,), {})"]}}'
+    assert parse_probe(line) == {"f.py:f": {"k": Outcome("int", "ab", 3, "2", "((1,), {})")}}
 
 
 def test_code_called_by_the_probe_cannot_forge_either_line(tmp_path: Path) -> None:
@@ -177,3 +182,18 @@ def test_code_called_by_the_probe_cannot_forge_either_line(tmp_path: Path) -> No
     assert probe["seq.py:countdown"] and probe["seq.py:common_length"]
     profile = parse_profile(profiler_output(root).stdout)
     assert profile is not None and "tests/test_seq.py::test_countdown" in profile
+
+
+def test_two_fixes_disagree_only_where_both_answered_differently() -> None:
+    def probe(*outcomes: tuple[str, str, str]) -> Probe:
+        return {"f.py:f": {k: Outcome(kind, kind, 1, value, k) for k, kind, value in outcomes}}
+
+    one = probe(("a", "int", "1"), ("b", "!ValueError", ""), ("c", "int", "5"))
+    other = probe(("a", "int", "1"), ("b", "int", "2"), ("c", "int", "5"))
+    # A raise on one side is no disagreement: on input no caller gives, right fixes may differ.
+    assert disagreement(one, other) is None
+    third = probe(("a", "int", "1"), ("c", "str", "'5'"))
+    found = disagreement(one, third)
+    assert found is not None
+    function, mine, theirs = found
+    assert function == "f.py:f" and mine.value == "5" and theirs.value == "'5'"
