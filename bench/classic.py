@@ -94,6 +94,7 @@ def figures(part: str, rows: list[dict[str, object]]) -> dict[str, object]:
         "total": len(rows),
         "fixed_ratio": round(len(fixed) / len(rows), 3) if rows else 0.0,
         "false_verified": sum(bool(r["false_verified"]) for r in rows),
+        "undecided": sum(bool(r.get("undecided")) for r in rows),
         "median_seconds_per_program": round(statistics.median(seconds), 2) if seconds else None,
         "candidates_per_fix_median": statistics.median(tried) if tried else None,
         "engine": "cache+rules (no model configured)",
@@ -135,6 +136,8 @@ def run(split: str, only: list[str]) -> None:
                 - bool(winner),
                 "passing_calls_changed": winner.behaviour_changes if winner else None,
                 # Passed the tests but refused as no fix (None for a value, breaks beside them).
+                # No fix posted: two verified fixes answered differently beside the tests.
+                "undecided": "do not decide between the fixes" in outcome.message,
                 "refused": sum(
                     c.reason.startswith("passes the tests but is not a fix")
                     for c in outcome.candidates

@@ -74,6 +74,7 @@ def main() -> None:
                     "candidates_tried": len(outcome.candidates),
                     "seconds": round(seconds, 2),
                     "false_verified": false_verified,
+                    "undecided": "do not decide between the fixes" in outcome.message,
                 }
             )
             print(json.dumps(rows[-1]), file=sys.stderr)
@@ -96,6 +97,7 @@ def main() -> None:
         if fixed
         else None,
         "false_verified": sum(r["false_verified"] for r in rows),
+        "undecided": sum(r["undecided"] for r in rows),
         "engine": "cache+rules (no model configured)",
     }
     print(json.dumps(figures))
