@@ -128,8 +128,10 @@ Profile = dict[str, CallProfile]  # test id -> its calls
 
 def profile_command(test_command: str) -> str | None:
     """The test command run under the profiler, or None when it is not a plain pytest call."""
-    # No tracebacks: the profile line must stay inside the sandbox's output cap.
-    return traced_command(PROFILER, MARKER, test_command, "--tb=no", "-q")
+    # No tracebacks: the profile line must stay inside the sandbox's output cap. One hash seed
+    # in every sandbox, so a result built by walking a set reads alike before and after a patch.
+    command = traced_command(PROFILER, MARKER, test_command, "--tb=no", "-q")
+    return None if command is None else "PYTHONHASHSEED=0 " + command
 
 
 def parse_profile(stdout: str) -> Profile | None:

@@ -20,6 +20,7 @@ from bot.repair.coverage import marked_json
 
 MARKER = "@@truth-probe@@"
 TIMEOUT = "!Timeout"
+UNSETTLED = "*"
 # A hang counts only where the code before the patch answered well inside the limit, so a slow
 # but correct fix on a loaded machine is not taken for one that loops forever.
 CALL_LIMIT_S = 2.0
@@ -145,6 +146,13 @@ def variations(text, rng):
             out.append(call)
     return out
 def probe_call(function, call):
+    # Twice: an answer that changes from one call to the next (time, randomness, state kept
+    # between calls) says nothing about a fix, and is marked "*".
+    first, second = probe_once(function, call), probe_once(function, call)
+    if first[:2] != second[:2]:
+        return ["*", "", first[2], ""]
+    return first
+def probe_once(function, call):
     args, kwargs = copy.deepcopy(call)
     signal.setitimer(signal.ITIMER_REAL, PROBE_LIMIT)
     started = time.monotonic()
@@ -234,7 +242,7 @@ PROBE_SCRIPT = (
 
 @dataclass(frozen=True)
 class Outcome:
-    kind: str  # type name of what it returned, or "!ExcType", or "!Timeout"
+    kind: str  # type name of what it returned, "!ExcType", "!Timeout", or "*" (not the same twice)
     digest: str
     ms: int
     value: str  # what it returned, shown (clipped)
@@ -243,6 +251,10 @@ class Outcome:
     @property
     def raised(self) -> bool:
         return self.kind.startswith("!")
+
+    @property
+    def settled(self) -> bool:
+        return self.kind != UNSETTLED
 
 
 Probe = dict[str, dict[str, Outcome]]  # "file:function" -> input key -> outcome
@@ -280,7 +292,7 @@ def introduced_crash(baseline: Probe, candidate: Probe, expected: set[str]) -> s
         after = candidate.get(function, {})
         for key, before in baseline[function].items():
             now = after.get(key)
-            if now is None or before.raised or not now.raised:
+            if now is None or not before.settled or before.raised or not now.raised:
                 continue
             if now.kind[1:] in expected or (now.kind == TIMEOUT and before.ms > QUICK_MS):
                 continue
@@ -303,7 +315,9 @@ def disagreement(first: Probe, second: Probe) -> tuple[str, Outcome, Outcome] | 
         other = second.get(function, {})
         for key, mine in first[function].items():
             theirs = other.get(key)
-            if theirs is None or mine.raised or theirs.raised:
+            if theirs is None or not (mine.settled and theirs.settled):
+                continue
+            if mine.raised or theirs.raised:
                 continue
             if (mine.kind, mine.digest) != (theirs.kind, theirs.digest):
                 return function, mine, theirs

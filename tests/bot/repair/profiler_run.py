@@ -16,6 +16,9 @@ def profiler_output(root: Path) -> subprocess.CompletedProcess[str]:
     command = profile_command("python -m pytest -p no:cacheprovider tests")
     assert command is not None
     words = shlex.split(command)
-    words[0] = sys.executable
     env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    while "=" in words[0]:  # the command's own environment, as `sh -c` would set it
+        name, value = words.pop(0).split("=", 1)
+        env[name] = value
+    words[0] = sys.executable
     return subprocess.run(words, cwd=root, env=env, capture_output=True, text=True, timeout=120)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from bot.analysis.failures import Failure, Frame
-from bot.repair.behaviour import parse_profile
+from bot.repair.behaviour import parse_profile, profile_command
 from bot.repair.probe import (
     PROBE_SCRIPT,
     Outcome,
@@ -197,3 +197,21 @@ def test_two_fixes_disagree_only_where_both_answered_differently() -> None:
     assert found is not None
     function, mine, theirs = found
     assert function == "f.py:f" and mine.value == "5" and theirs.value == "'5'"
+
+
+def test_answers_that_change_between_calls_are_not_compared(tmp_path: Path) -> None:
+    drifting = "import itertools\nTICKS = itertools.count()\n" + SOURCE.replace(
+        "    return n\n", "    return n + next(TICKS)\n"
+    )
+    probe = probe_of(tmp_path / "drift", drifting)
+    assert {o.kind for o in probe["seq.py:countdown"].values()} == {"*"}
+    # Nor held against a fix, whatever it does there.
+    calls = probe["seq.py:countdown"]
+    broken = {"seq.py:countdown": {k: Outcome("!ValueError", "", 1, "", "") for k in calls}}
+    assert introduced_crash(probe, broken, set()) == ""
+    assert disagreement(probe, broken) is None
+
+
+def test_the_profiler_runs_with_one_hash_seed() -> None:
+    command = profile_command("python -m pytest -q")
+    assert command is not None and command.startswith("PYTHONHASHSEED=0 python -c ")
