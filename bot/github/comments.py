@@ -89,10 +89,12 @@ def check_output(outcome: FixOutcome, url: str, console: Sequence[str]) -> dict[
         FixStatus.ENVIRONMENT_ERROR: "The tests cannot run as the repository declares them",
         FixStatus.FLAKY: "Flaky: the failure did not reproduce the same way twice",
     }
+    undecided = alternatives_section(outcome) if outcome.winner is None else ""
     summary = (
         f"{outcome.message}\n\n**Proof**\n\n{proof_summary(outcome)}\n\n"
         f"**Candidates tried**\n\n{candidates_table(outcome)}\n\n"
-        f"Full session, logs and proof download: {url}"
+        + (f"{undecided}\n\n" if undecided else "")
+        + f"Full session, logs and proof download: {url}"
     )
     return {
         "title": titles[outcome.status],
@@ -103,19 +105,24 @@ def check_output(outcome: FixOutcome, url: str, console: Sequence[str]) -> dict[
 
 def alternatives_section(outcome: FixOutcome) -> str:
     """The other verified fixes, folded: when the tests accept several, a reviewer should see
-    what else passed before taking the suggestion as the intended behaviour."""
+    what else passed before taking the suggestion as the intended behaviour. Without a winner
+    (the tests did not decide between fixes that answer differently), every one of them."""
     winner = outcome.winner
     others = [
         c
         for c in outcome.candidates
-        if c.status == "verified" and winner is not None and c.id != winner.id
+        if c.status == "verified" and (winner is None or c.id != winner.id)
     ]
     if not others:
         return ""
-    parts = [
-        f"<details><summary>The tests also accept {len(others)} other fix(es), so they do not "
-        "pin this behaviour down: check that the suggestion is the one you mean</summary>\n"
-    ]
+    summary = (
+        f"The tests accept {len(others)} fix(es) but do not decide between them: add the test "
+        "that does, and the right one can be verified"
+        if winner is None
+        else f"The tests also accept {len(others)} other fix(es), so they do not pin this "
+        "behaviour down: check that the suggestion is the one you mean"
+    )
+    parts = [f"<details><summary>{summary}</summary>\n"]
     for candidate in others[:MAX_ALTERNATIVES_SHOWN]:
         diff = clip(candidate.diff.rstrip(), ALTERNATIVE_DIFF_BYTES)
         fence = suggestion_fence(diff)

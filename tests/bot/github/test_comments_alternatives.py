@@ -4,7 +4,7 @@ do not pin the behaviour down before taking the suggestion."""
 from __future__ import annotations
 
 from bot.fix.types import CandidateResult, FixOutcome, FixStatus
-from bot.github.comments import MAX_ALTERNATIVES_SHOWN, review_body
+from bot.github.comments import MAX_ALTERNATIVES_SHOWN, check_output, review_body
 
 URL = "https://truth.example/sessions/s1"
 HEAD = "a" * 40
@@ -66,3 +66,24 @@ def test_alternatives_are_bounded_and_fenced_safely() -> None:
     assert "````diff" in body  # the diff holds a triple backtick, so the fence is longer
     assert "9" * 20_000 not in body and "why " * 100 not in body and len(body) < 20_000
     assert f"{6 - MAX_ALTERNATIVES_SHOWN} more in the session." in body
+
+
+def test_when_the_tests_do_not_decide_the_check_run_shows_every_fix_they_accept() -> None:
+    first = candidate("c1", "verified", diff("best = 0", "best = -1"), "start at -1")
+    second = candidate("c2", "verified", diff("best = 0", "best = items[0]"), "start at item 0")
+    undecided = FixOutcome(
+        FixStatus.NO_FIX,
+        "s1",
+        "No verified fix: the tests do not decide.",
+        None,
+        [first, second],
+        None,
+    )
+
+    summary = check_output(undecided, URL, [])["summary"]
+
+    assert "The tests accept 2 fix(es) but do not decide between them" in summary
+    assert "+best = -1" in summary and "+best = items[0]" in summary
+    assert summary.index("</details>") < summary.index("Full session, logs and proof download")
+    # A verified outcome's check run keeps to the table: the alternatives are in the review.
+    assert "<details>" not in check_output(outcome(first, second), URL, [])["summary"]
