@@ -6,9 +6,10 @@ order reversed...), and what it returned or raised is recorded.
 A candidate that makes such a call raise, or hang, where the code before the patch returned a
 value has not fixed the bug: the tests pass on their few inputs while the code breaks on the
 inputs right beside them (an index transposed for a square table, an exponent for a product).
-The variations keep the shape of what the tests pass (a non-empty list stays non-empty, a
-positive number positive, a pair a pair, the rows of a table one length) so a fix is not blamed
-for rejecting input no caller would give it."""
+And two verified fixes that return different values on such a call cannot both be right: the
+tests do not decide between them. The variations keep the shape of what the tests pass (a
+non-empty list stays non-empty, a positive number positive, a pair a pair, the rows of a table
+one length) so a fix is not blamed for rejecting input no caller would give it."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ NAME = re.compile(r"\b([A-Z]\w*(?:Error|Exception|Exit|Interrupt|Warning))\b")
 PROBE_SCRIPT = r"""
 import ast, contextlib, copy, hashlib, io, random, signal, time
 PROBE_FUNCTIONS, PROBE_CALLS, PROBE_PER_FUNCTION, PROBE_BUDGET = 12, 6, 60, 12.0
-PROBE_LIMIT, PROBE_QUICK = CALL_LIMIT, QUICK_MS
+PROBE_LIMIT = CALL_LIMIT
 PROBE_SIGN = PROBE_LINE_START
 PLAIN = (int, float, str, bool, type(None), bytes)
 class ProbeTimeout(BaseException):
@@ -233,10 +234,8 @@ def probe_entry(entries, frame, rel, qualname):
     if len(text) <= 4000 and text not in texts and len(texts) < PROBE_CALLS:
         texts.append(text)
 """
-PROBE_SCRIPT = (
-    PROBE_SCRIPT.replace("CALL_LIMIT", repr(CALL_LIMIT_S))
-    .replace("QUICK_MS", repr(QUICK_MS))
-    .replace("PROBE_LINE_START", repr(MARKER))
+PROBE_SCRIPT = PROBE_SCRIPT.replace("CALL_LIMIT", repr(CALL_LIMIT_S)).replace(
+    "PROBE_LINE_START", repr(MARKER)
 )
 
 
