@@ -83,10 +83,15 @@ def hidden_check_passes(name: str, project: Path, diff: str) -> bool:
         return tests.returncode == 0
 
 
+def candidate_number(candidate_id: str) -> int:
+    return int(candidate_id.lstrip("c") or 0)
+
+
 def figures(part: str, rows: list[dict[str, object]]) -> dict[str, object]:
     fixed = [r for r in rows if r["status"] == "verified" and not r["false_verified"]]
     seconds = [float(str(r["seconds"])) for r in rows]
     tried = [int(str(r["candidates_tried"])) for r in fixed]
+    found_at = [int(str(r["winner_at"])) for r in fixed]
     return {
         "benchmark": "classic",
         "part": part,
@@ -97,6 +102,7 @@ def figures(part: str, rows: list[dict[str, object]]) -> dict[str, object]:
         "undecided": sum(bool(r.get("undecided")) for r in rows),
         "median_seconds_per_program": round(statistics.median(seconds), 2) if seconds else None,
         "candidates_per_fix_median": statistics.median(tried) if tried else None,
+        "winner_found_at_median": statistics.median(found_at) if found_at else None,
         "engine": "cache+rules (no model configured)",
     }
 
@@ -129,6 +135,8 @@ def run(split: str, only: list[str]) -> None:
                 "kind": manifest()[name]["kind"],
                 "status": outcome.status.value,
                 "candidates_tried": len(outcome.candidates),
+                # Where the winner was found; the rest were tried for a second opinion.
+                "winner_at": candidate_number(winner.id) if winner else None,
                 "seconds": round(seconds, 2),
                 "false_verified": false_verified,
                 "winner": winner.description if winner else None,

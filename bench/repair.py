@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.classic import candidate_number  # noqa: E402
 from bench.mutants import generate_corpus  # noqa: E402
 from bot.fix.pipeline import build_deps, run_fix  # noqa: E402
 from bot.fix.types import FixRequest, FixStatus  # noqa: E402
@@ -72,6 +73,8 @@ def main() -> None:
                     "expected": expected.value,
                     "status": outcome.status.value,
                     "candidates_tried": len(outcome.candidates),
+                    # Where the winner was found; the rest were tried for a second opinion.
+                    "winner_at": candidate_number(outcome.winner.id) if outcome.winner else None,
                     "seconds": round(seconds, 2),
                     "false_verified": false_verified,
                     "undecided": "do not decide between the fixes" in outcome.message,
@@ -91,6 +94,9 @@ def main() -> None:
         ),
         "examples_total": len(examples),
         "candidates_per_fix_median": statistics.median([r["candidates_tried"] for r in fixed])
+        if fixed
+        else None,
+        "winner_found_at_median": statistics.median([r["winner_at"] for r in fixed])
         if fixed
         else None,
         "median_seconds_per_fix": statistics.median([r["seconds"] for r in fixed])
