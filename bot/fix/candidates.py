@@ -1,7 +1,8 @@
 """The candidate search and the choice of a winner: verify candidates batch by batch (tiered,
-in sandboxes) until one is verified and survives the behaviour check, or the budget is spent,
-then confirm the best in fresh re-runs. Every verdict is an event; what the tests said goes back
-to conversational engines."""
+in sandboxes) until one is verified and survives the behaviour check, plus a few more for a
+second opinion, or the budget is spent; then confirm the best in fresh re-runs, unless another
+verified fix answers differently. Every verdict is an event; what the tests said goes back to
+conversational engines."""
 
 from __future__ import annotations
 
