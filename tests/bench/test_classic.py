@@ -60,11 +60,16 @@ def test_a_plausible_but_wrong_fix_is_caught_by_the_hidden_check(tmp_path: Path)
 
 def test_figures_count_only_fixes_the_hidden_check_accepts() -> None:
     rows: list[dict[str, object]] = [
-        {"status": "verified", "false_verified": False, "seconds": 10, "candidates_tried": 3},
+        {"status": "verified", "false_verified": False, "seconds": 10, "candidates_tried": 6},
         {"status": "verified", "false_verified": True, "seconds": 20, "candidates_tried": 6},
         {"status": "no_fix", "false_verified": False, "seconds": 90, "candidates_tried": 40},
+        {"status": "no_fix", "false_verified": False, "seconds": 5, "undecided": True},
     ]
+    rows[0]["winner_at"], rows[1]["winner_at"] = 3, 3
+    rows[3]["candidates_tried"] = 9
     result = figures("tuned", rows)
-    assert (result["fixed"], result["total"], result["false_verified"]) == (1, 3, 1)
-    assert result["median_seconds_per_program"] == 20
-    assert result["candidates_per_fix_median"] == 3
+    assert (result["fixed"], result["total"], result["false_verified"]) == (1, 4, 1)
+    assert result["undecided"] == 1
+    assert result["median_seconds_per_program"] == 15
+    assert result["candidates_per_fix_median"] == 6
+    assert result["winner_found_at_median"] == 3
