@@ -56,6 +56,12 @@ class Failure:
     def repo_frames(self) -> list[Frame]:
         return [frame for frame in self.frames if frame.in_repo]
 
+    @property
+    def test_texts(self) -> list[str]:
+        """What the failing test itself says: the message and its own lines in the traceback
+        (an assertion, a `pytest.raises(...)`)."""
+        return [self.message] + [f.code for f in self.frames if is_test_path(f.file)]
+
 
 def is_test_path(path: str) -> bool:
     """True for files that hold tests: never edited by a repair engine."""

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.analysis.failures import Failure, is_test_path
+from bot.analysis.failures import Failure
 from bot.repair.coverage import TRACER_PRELUDE, marked_json, traced_command
 from bot.repair.probe import PROBE_SCRIPT
 
@@ -189,8 +189,4 @@ def none_for_a_value(baseline: Profile, candidate: Profile) -> str:
 def expects_none(failures: Iterable[Failure]) -> bool:
     """Whether a failing test compares with None (in its assertion or its message), so a fix
     may legitimately make the code return it."""
-    for failure in failures:
-        texts = [failure.message] + [f.code for f in failure.frames if is_test_path(f.file)]
-        if any(NONE_WORD.search(text) for text in texts):
-            return True
-    return False
+    return any(NONE_WORD.search(text) for failure in failures for text in failure.test_texts)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.analysis.failures import Failure, is_test_path
+from bot.analysis.failures import Failure
 from bot.repair.coverage import marked_json
 
 MARKER = "@@truth-probe@@"
@@ -279,8 +279,7 @@ def expected_exceptions(diff: str, failures: list[Failure]) -> set[str]:
     failing tests name (a `pytest.raises(ValueError)` that the old code never satisfied)."""
     names = {name.rsplit(".", 1)[-1] for name in RAISED.findall(diff)}
     for failure in failures:
-        texts = [failure.message] + [f.code for f in failure.frames if is_test_path(f.file)]
-        names.update(match for text in texts for match in NAME.findall(text))
+        names.update(match for text in failure.test_texts for match in NAME.findall(text))
     return names
 
 
