@@ -89,9 +89,12 @@ def compare_behaviour(
     command: str,
     base_patch: str,
     verified: list[CandidateResult],
+    baselines: dict[str, RunResult],
 ) -> BehaviourReport:
     """Profile the baseline and up to MAX_PROFILED verified candidates; an empty report when
-    the test command cannot be profiled or the baseline's profile is missing."""
+    the test command cannot be profiled or the baseline's profile is missing. `baselines` keeps
+    the baseline's profiled run per command for the whole search: it does not change between
+    batches, so it runs once."""
     report = BehaviourReport()
     if not verified:
         return report
@@ -117,7 +120,8 @@ def compare_behaviour(
     def profiled(patch: str, frozen: dict[str, bytes | None] | None) -> Callable[[], RunResult]:
         return lambda: sandbox.run(snapshot, profiled_command, patch or None, frozen)
 
-    jobs = [profiled(base_patch, None)]
+    known = baselines.get(profiled_command)
+    jobs = [] if known is not None else [profiled(base_patch, None)]
     for candidate in smallest:
         assert candidate.verification is not None
         frozen = frozen_for(
@@ -131,13 +135,15 @@ def compare_behaviour(
     except Exception as exc:  # the profile only ranks and refuses; never fatal
         log.warning("behaviour profile failed: %s: %s", type(exc).__name__, exc)
         return report
-    baseline = parse_profile(runs[0].stdout)
+    if known is None:
+        known = baselines[profiled_command] = runs.pop(0)
+    baseline = parse_profile(known.stdout)
     if baseline is None:
         log.info("no behaviour profile of the baseline; choosing by size alone")
         return report
     none_expected = expects_none(ctx.failures)
-    baseline_probe = parse_probe(runs[0].stdout)
-    for candidate, result in zip(smallest, runs[1:], strict=True):
+    baseline_probe = parse_probe(known.stdout)
+    for candidate, result in zip(smallest, runs, strict=True):
         profile = parse_profile(result.stdout)
         if profile is None:
             continue

@@ -112,6 +112,7 @@ def search(
     screened: list[ScreenedCandidate] = []
     verifications: dict[str, Verification] = {}
     behaviour = BehaviourReport()
+    profiled_baselines: dict[str, RunResult] = {}
     batch_size = max(1, request.candidates)
     # Once a fix survives, a few more candidates are tried for a second opinion: a verified fix
     # that answers differently beside the tests' inputs shows the tests do not decide.
@@ -180,7 +181,11 @@ def search(
             if verifications[c.id].verified
         ]
         if verified:
-            behaviour.merge(refuse_implausible(run, ctx, snapshot, ready, base_patch, verified))
+            behaviour.merge(
+                refuse_implausible(
+                    run, ctx, snapshot, ready, base_patch, verified, profiled_baselines
+                )
+            )
         if second_opinion is None and any(v.verified for v in verifications.values()):
             second_opinion = settings.second_opinion_candidates
     for error in stream.engine_errors:
@@ -196,6 +201,7 @@ def refuse_implausible(
     ready: Ready,
     base_patch: str,
     verified: list[CandidateResult],
+    baselines: dict[str, RunResult],
 ) -> BehaviourReport:
     """Profile the newly verified candidates and refuse those that only look like fixes (their
     verification turns rejected, so the search goes on). The new verdict reaches the dashboard
@@ -207,7 +213,9 @@ def refuse_implausible(
     while pending:
         part, pending = pending[:MAX_PROFILED], pending[MAX_PROFILED:]
         sandbox, command = ready.sandbox, ready.command.command
-        report.merge(compare_behaviour(run, ctx, snapshot, sandbox, command, base_patch, part))
+        report.merge(
+            compare_behaviour(run, ctx, snapshot, sandbox, command, base_patch, part, baselines)
+        )
         if any(c.id not in report.refused for c in part):
             break
     for candidate in verified:
