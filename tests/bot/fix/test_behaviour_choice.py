@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from bot.fix.pipeline import build_deps, run_fix
-from bot.fix.types import FixRequest, FixStatus
+from bot.fix.types import FixOutcome, FixRequest, FixStatus
 from bot.repair.base import CandidatePatch, RepairContext
 from bot.repair.diffs import make_diff
 from bot.settings import load_settings
+from tests.bot.repair.sample_sources import COMMON_LENGTH
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
@@ -68,19 +69,10 @@ GLOBAL_CHANGE = SHAPES.replace("PADDING = 1", "PADDING = 0")
 LOCAL_CHANGE = SHAPES.replace("width * height + PADDING", "width * height + 0")
 
 
-TABLE = '''"""Longest common subsequence."""
-
-
-def common_length(a, b):
-    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
-    for i in range(1, len(a) + 1):
-        for j in range(1, len(b) + 1):
-            if a[i - 1] == b[j - 1]:
-                table[i][j] = table[i - 1][j - 1] + 1
-            else:
-                table[i][j] = max(table[i - 1][j], table[i][j])
-    return table[len(a)][len(b)]
-'''
+# The else line reads its own, still empty, cell: the bug.
+TABLE = '"""Longest common subsequence."""\n\n\n' + COMMON_LENGTH.replace(
+    "table[i][j - 1])\n", "table[i][j])\n"
+)
 TABLE_TESTS = """from table import common_length
 
 
@@ -138,6 +130,16 @@ def project(root: Path, module: str, source: str, tests: str) -> Path:
     return root
 
 
+def fix(deps, repo: Path, engine: FixedEngine, candidates: int) -> tuple[FixOutcome, list[str]]:
+    """run_fix with only `engine`, `candidates` per batch; the outcome and what it said."""
+    deps.engines = [engine]
+    said: list[str] = []
+    outcome = run_fix(
+        FixRequest(repo_root=repo, candidates=candidates), deps, lambda e: said.append(e.message)
+    )
+    return outcome, said
+
+
 @pytest.fixture
 def deps(tmp_path: Path, sandbox_image: str):
     settings = load_settings(
@@ -148,11 +150,9 @@ def deps(tmp_path: Path, sandbox_image: str):
 
 def test_a_fix_that_returns_none_for_false_is_refused(deps, tmp_path: Path) -> None:
     repo = project(tmp_path / "repo", "order", ORDER, ORDER_TESTS)
-    deps.engines = [FixedEngine("order.py", ORDER, RETURNS_NONE, RETURNS_FALSE)]
-    said: list[str] = []
 
-    outcome = run_fix(
-        FixRequest(repo_root=repo, candidates=2), deps, lambda e: said.append(e.message)
+    outcome, said = fix(
+        deps, repo, FixedEngine("order.py", ORDER, RETURNS_NONE, RETURNS_FALSE), candidates=2
     )
 
     by_id = {c.id: c for c in outcome.candidates}
@@ -171,11 +171,9 @@ def test_of_two_fixes_of_one_size_the_one_keeping_passing_behaviour_wins(
     deps, tmp_path: Path
 ) -> None:
     repo = project(tmp_path / "repo", "shapes", SHAPES, SHAPES_TESTS)
-    deps.engines = [FixedEngine("shapes.py", SHAPES, GLOBAL_CHANGE, LOCAL_CHANGE)]
-    said: list[str] = []
 
-    outcome = run_fix(
-        FixRequest(repo_root=repo, candidates=2), deps, lambda e: said.append(e.message)
+    outcome, said = fix(
+        deps, repo, FixedEngine("shapes.py", SHAPES, GLOBAL_CHANGE, LOCAL_CHANGE), candidates=2
     )
 
     assert [c.status for c in outcome.candidates] == ["verified", "verified"]
@@ -189,13 +187,9 @@ def test_a_fix_that_breaks_beside_the_tests_inputs_is_refused_and_the_search_goe
     deps, tmp_path: Path
 ) -> None:
     repo = project(tmp_path / "repo", "table", TABLE, TABLE_TESTS)
-    deps.engines = [FixedEngine("table.py", TABLE, TRANSPOSED, RIGHT)]
-    said: list[str] = []
 
     # One candidate per batch: the refused one must not end the search.
-    outcome = run_fix(
-        FixRequest(repo_root=repo, candidates=1), deps, lambda e: said.append(e.message)
-    )
+    outcome, said = fix(deps, repo, FixedEngine("table.py", TABLE, TRANSPOSED, RIGHT), candidates=1)
 
     by_id = {c.id: c for c in outcome.candidates}
     assert by_id["c1"].status == "rejected"
@@ -208,9 +202,8 @@ def test_a_fix_that_breaks_beside_the_tests_inputs_is_refused_and_the_search_goe
 
 def test_when_every_passing_candidate_is_refused_the_outcome_says_so(deps, tmp_path: Path) -> None:
     repo = project(tmp_path / "repo", "table", TABLE, TABLE_TESTS)
-    deps.engines = [FixedEngine("table.py", TABLE, TRANSPOSED)]
 
-    outcome = run_fix(FixRequest(repo_root=repo, candidates=1), deps, lambda e: None)
+    outcome, _ = fix(deps, repo, FixedEngine("table.py", TABLE, TRANSPOSED), candidates=1)
 
     assert outcome.status is FixStatus.NO_FIX and outcome.winner is None
     assert "1 passed them but were refused as no fix" in outcome.message
@@ -229,9 +222,10 @@ def test_when_the_smallest_verified_fixes_are_all_refused_the_larger_ones_are_ch
     right = ORDER.replace(
         "            return True\n", "            return a > b and a < b and len(items) < 0 < a\n"
     )
-    deps.engines = [FixedEngine("order.py", ORDER, *sources, sneaky, right)]
 
-    outcome = run_fix(FixRequest(repo_root=repo, candidates=6), deps, lambda e: None)
+    outcome, _ = fix(
+        deps, repo, FixedEngine("order.py", ORDER, *sources, sneaky, right), candidates=6
+    )
 
     statuses = {c.id: c.status for c in outcome.candidates}
     assert [statuses[f"c{n}"] for n in range(1, 6)] == ["rejected"] * 5, statuses
@@ -243,12 +237,10 @@ def test_two_fixes_that_answer_differently_beside_the_tests_inputs_leave_it_unde
     deps, tmp_path: Path
 ) -> None:
     repo = project(tmp_path / "repo", "maxima", LARGEST, LARGEST_TESTS)
-    deps.engines = [FixedEngine("maxima.py", LARGEST, GUESSED, FIRST_ITEM)]
-    said: list[str] = []
 
     # One per batch: the second is only tried as a second opinion on the first.
-    outcome = run_fix(
-        FixRequest(repo_root=repo, candidates=1), deps, lambda e: said.append(e.message)
+    outcome, said = fix(
+        deps, repo, FixedEngine("maxima.py", LARGEST, GUESSED, FIRST_ITEM), candidates=1
     )
 
     assert [c.status for c in outcome.candidates] == ["verified", "verified"]
@@ -262,10 +254,11 @@ def test_two_fixes_that_answer_differently_beside_the_tests_inputs_leave_it_unde
 
 def test_without_a_second_opinion_the_first_fix_found_is_posted(deps, tmp_path: Path) -> None:
     repo = project(tmp_path / "repo", "maxima", LARGEST, LARGEST_TESTS)
-    deps.engines = [FixedEngine("maxima.py", LARGEST, GUESSED, FIRST_ITEM)]
     deps.settings = deps.settings.model_copy(update={"second_opinion_candidates": 0})
 
-    outcome = run_fix(FixRequest(repo_root=repo, candidates=1), deps, lambda e: None)
+    outcome, _ = fix(
+        deps, repo, FixedEngine("maxima.py", LARGEST, GUESSED, FIRST_ITEM), candidates=1
+    )
 
     assert [c.id for c in outcome.candidates] == ["c1"]
     assert outcome.status is FixStatus.VERIFIED and outcome.winner is not None

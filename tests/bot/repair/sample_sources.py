@@ -1,4 +1,5 @@
-"""A small numbered module the prompt and model-output tests both read."""
+"""Small sources several tests read: a numbered module for the prompt and model-output tests,
+and a dynamic-programming function for the behaviour profiler's."""
 
 MODULE = (
     "import math\n"  # 1
@@ -16,3 +17,14 @@ MODULE = (
     "    return x + 1\n"  # 13
 )
 FILES = {"geo/shape.py": MODULE, "tests/test_shape.py": "def test_area():\n    assert 1\n"}
+
+COMMON_LENGTH = """def common_length(a, b):
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            if a[i - 1] == b[j - 1]:
+                table[i][j] = table[i - 1][j - 1] + 1
+            else:
+                table[i][j] = max(table[i - 1][j], table[i][j - 1])
+    return table[len(a)][len(b)]
+"""

@@ -23,20 +23,12 @@ from bot.repair.probe import (
     parse_probe,
 )
 from tests.bot.repair.profiler_run import profiler_output
+from tests.bot.repair.sample_sources import COMMON_LENGTH
 
-SOURCE = '''"""Sequences."""
-
-
-def common_length(a, b):
-    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
-    for i in range(1, len(a) + 1):
-        for j in range(1, len(b) + 1):
-            if a[i - 1] == b[j - 1]:
-                table[i][j] = table[i - 1][j - 1] + 1
-            else:
-                table[i][j] = max(table[i - 1][j], table[i][j - 1])
-    return table[len(a)][len(b)]
-
+SOURCE = (
+    '"""Sequences."""\n\n\n'
+    + COMMON_LENGTH
+    + """
 
 def countdown(n):
     while n > 0:
@@ -47,7 +39,8 @@ def countdown(n):
 class Box:
     def size(self):
         return 1
-'''
+"""
+)
 TESTS = """from seq import Box, common_length, countdown
 
 
