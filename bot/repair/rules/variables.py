@@ -6,6 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from bot.repair.rules.edits import Edit, Source
+from bot.repair.rules.kinds import impossible_kinds, local_kinds
 
 DECAY = 0.85
 MAX_ALTERNATIVES = 3
@@ -64,16 +65,23 @@ def variable_alternatives(function: Function, node: ast.Name) -> list[str]:
 def wrong_variable_edits(
     src: Source, statement: ast.stmt, function: Function | None, template: str, prior: float
 ) -> list[Edit]:
-    """Each local read on the line replaced by the locals mentioned nearest before it."""
+    """Each local read on the line replaced by the locals mentioned nearest before it, leaving
+    out those whose kind cannot stand there (a loop counter subscripted, a list as an index)."""
     if function is None:
         return []
     locals_ = local_names(function)
     unused = unused_locals(function)
+    kinds = local_kinds(function)
+    parents = {child: node for node in ast.walk(statement) for child in ast.iter_child_nodes(node)}
     edits = []
     for node in _own_loads(statement):
         if node.id not in locals_:
             continue
-        for rank, new in enumerate(variable_alternatives(function, node)[:MAX_ALTERNATIVES]):
+        cannot = impossible_kinds(node, parents.get(node))
+        possible = [
+            name for name in variable_alternatives(function, node) if kinds.get(name) not in cannot
+        ]
+        for rank, new in enumerate(possible[:MAX_ALTERNATIVES]):
             label = f"variable `{node.id}` → `{new}` on line {node.lineno}"
             weight = prior * DECAY**rank * (UNUSED_PRIOR if new in unused else 1.0)
             edits.append(src.replace_node(node, new, template, weight, label))
