@@ -1,10 +1,14 @@
 """Screening of patched modules before anything runs: duplicates by normalised AST, and edits that
-cannot be meant (negating or doing arithmetic on a module, shadowing an import, `None + 1`, an index
-that runs off the front of a list on a loop's first pass)."""
+cannot be meant (negating or doing arithmetic on a module, shadowing an import, `None + 1`,
+`[0] / n`, an index that runs off the front of a list on a loop's first pass)."""
 
 from __future__ import annotations
 
 import ast
+
+from bot.repair.rules.kinds import COLLECTION, NUMBER, TEXT, expression_kind
+
+SEQUENCE_DISPLAYS = (ast.List, ast.ListComp, ast.Tuple)
 
 
 def normalised(tree: ast.Module) -> str:
@@ -139,6 +143,9 @@ def _why_nonsense(node: ast.AST, modules: set[str], callables: set[str]) -> str:
         for side in (node.left, node.right):
             if _is_name_in(side, callables) or _is_none(side):
                 return f"does arithmetic on `{ast.unparse(side)}`"
+        for side, other in ((node.left, node.right), (node.right, node.left)):
+            if isinstance(side, SEQUENCE_DISPLAYS) and not _sequence_arithmetic(node, other):
+                return f"does `{type(node.op).__name__}` arithmetic on `{ast.unparse(side)}`"
         mixed = _is_str(node.left) != _is_str(node.right)
         if mixed and _is_literal(node.left) and _is_literal(node.right):
             return "mixes text and numbers in arithmetic"
@@ -147,6 +154,20 @@ def _why_nonsense(node: ast.AST, modules: set[str], callables: set[str]) -> str:
     ):
         return "compares a module"
     return ""
+
+
+def _sequence_arithmetic(node: ast.BinOp, other: ast.expr) -> bool:
+    """Whether `[...] op other` can run: a list repeats by a number and joins another list; a
+    tuple on the right of `%` fills a format string."""
+    op = node.op
+    if isinstance(op, ast.Mod):
+        return other is node.left
+    kind = expression_kind(other, {})
+    if isinstance(op, ast.Mult):
+        return kind != COLLECTION
+    if isinstance(op, ast.Add):
+        return kind not in (NUMBER, TEXT)
+    return False
 
 
 def _statements_on(tree: ast.Module, line: int) -> list[ast.stmt]:

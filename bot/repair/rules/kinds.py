@@ -20,6 +20,7 @@ COLLECTION_DISPLAYS = (
     ast.DictComp,
     ast.SetComp,
 )
+NUMBER_OPERATORS = (ast.Add, ast.Sub, ast.Div, ast.FloorDiv, ast.Pow)
 ARITHMETIC_ONLY = (ast.Sub, ast.Div, ast.FloorDiv, ast.Pow)
 UNKNOWN = ""
 
@@ -38,7 +39,7 @@ def local_kinds(function: Function) -> dict[str, str]:
     # Names bound from other names settle over a few passes (`n = len(xs)`, `m = n - 1`).
     for _ in range(3):
         for name, values in bindings.items():
-            found = {_expression_kind(v, kinds) if v is not None else UNKNOWN for v in values}
+            found = {expression_kind(v, kinds) if v is not None else UNKNOWN for v in values}
             if len(found) == 1 and UNKNOWN not in found:
                 kinds[name] = found.pop()
     return kinds
@@ -81,7 +82,7 @@ def _is_call_to(node: ast.AST, *names: str) -> bool:
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names
 
 
-def _expression_kind(node: ast.expr, kinds: dict[str, str]) -> str:
+def expression_kind(node: ast.expr, kinds: dict[str, str]) -> str:
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or node.value is None:
             return UNKNOWN
@@ -101,12 +102,16 @@ def _expression_kind(node: ast.expr, kinds: dict[str, str]) -> str:
             return COLLECTION
         return TEXT if node.func.id == "str" else UNKNOWN
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
-        return NUMBER if _expression_kind(node.operand, kinds) == NUMBER else UNKNOWN
+        return NUMBER if expression_kind(node.operand, kinds) == NUMBER else UNKNOWN
     if isinstance(node, ast.BinOp):
-        left, right = _expression_kind(node.left, kinds), _expression_kind(node.right, kinds)
+        left, right = expression_kind(node.left, kinds), expression_kind(node.right, kinds)
         if isinstance(node.op, ast.Mult) and COLLECTION in (left, right):
             return COLLECTION  # `[0] * n`
-        return left if left == right and left != UNKNOWN else UNKNOWN
+        if left == right:
+            return left
+        if isinstance(node.op, NUMBER_OPERATORS) and {left, right} == {NUMBER, UNKNOWN}:
+            return NUMBER  # `n + 1` is a number, or raises
+        return UNKNOWN
     return UNKNOWN
 
 

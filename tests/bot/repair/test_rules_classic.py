@@ -243,6 +243,9 @@ def test_candidates_are_distinct_programs_not_distinct_texts(tmp_path: Path) -> 
             "for i in range(2, n):\n    t[i] = t[i - 3]\n",
             "`i - 3`, which is -1 on the loop's first pass",
         ),
+        ("row = [0] * (n + 1)\n", "row = [0] / (n + 1)\n", "`Div` arithmetic on `[0]`"),
+        ("row = [0] * (n + 1)\n", "row = [0] + (n + 1)\n", "`Add` arithmetic on `[0]`"),
+        ("xs = ys + [1]\n", "xs = ys - [1]\n", "`Sub` arithmetic on `[1]`"),
     ],
 )
 def test_nonsense_edits_are_refused_with_a_reason(before: str, after: str, why: str) -> None:
@@ -259,6 +262,13 @@ def test_sensible_edits_pass_the_filter() -> None:
     # A loop from 0 may wrap on purpose, around a polygon or a ring.
     before = "for i in range(n):\n    t[i] = t[i]\n"
     assert nonsense(ast.parse(before), ast.parse(before.replace("t[i]\n", "t[i - 1]\n")), 2) == ""
+    # A list repeated, joined, or a tuple filling a format string.
+    for before, after in [
+        ("row = [0] * n\n", "row = [0] * (n + 1)\n"),
+        ("xs = ys + [1]\n", "xs = [1] + ys\n"),
+        ("s = '%d-%d' % (a, b)\n", "s = '%d-%d' % (b, a)\n"),
+    ]:
+        assert nonsense(ast.parse(before), ast.parse(after), 1) == "", after
     # A start that is not a literal says nothing about the first pass.
     before = "for i in range(k, n):\n    t[i] = t[i]\n"
     assert nonsense(ast.parse(before), ast.parse(before.replace("t[i]\n", "t[i - 5]\n")), 2) == ""
