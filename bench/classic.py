@@ -142,10 +142,14 @@ def run(split: str, only: list[str]) -> None:
                 "winner": winner.description if winner else None,
                 "other_verified": sum(c.status == "verified" for c in outcome.candidates)
                 - bool(winner),
+                # Where every fix the tests accepted was found, the winner's included.
+                "verified_at": sorted(
+                    candidate_number(c.id) for c in outcome.candidates if c.status == "verified"
+                ),
                 "passing_calls_changed": winner.behaviour_changes if winner else None,
-                # Passed the tests but refused as no fix (None for a value, breaks beside them).
                 # No fix posted: two verified fixes answered differently beside the tests.
                 "undecided": "do not decide between the fixes" in outcome.message,
+                # Passed the tests but refused as no fix (None for a value, breaks beside them).
                 "refused": sum(
                     c.reason.startswith("passes the tests but is not a fix")
                     for c in outcome.candidates

@@ -1,8 +1,8 @@
 """The candidate search and the choice of a winner: verify candidates batch by batch (tiered,
-in sandboxes) until one is verified and survives the behaviour check, plus a few more for a
-second opinion, or the budget is spent; then confirm the best in fresh re-runs, unless another
-verified fix answers differently. Every verdict is an event; what the tests said goes back to
-conversational engines."""
+in sandboxes) until one is verified and survives the behaviour check, plus more for a second
+opinion (the later the fix was found, the more), or the budget is spent; then confirm the best
+in fresh re-runs, unless another verified fix answers differently. Every verdict is an event;
+what the tests said goes back to conversational engines."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ from runner.sandbox import Sandbox
 from runner.session import Ready
 from runner.snapshot import RepoSnapshot
 from runner.tiered import verify_many_tiered
+
+SECOND_OPINION_GROWTH = 2  # candidates of the second opinion per candidate before the fix
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,7 @@ def search(
     base_patch: str = "",
 ) -> tuple[list[CandidateResult], BehaviourReport]:
     """Verify candidates batch by batch until one is verified and not refused by the behaviour
-    check (then a few more, for a second opinion), or the budget is spent; also what that
+    check (then more, for a second opinion), or the budget is spent; also what that
     check found."""
     request, settings = run.request, run.deps.settings
     stream = CandidateStream(
@@ -114,8 +116,8 @@ def search(
     behaviour = BehaviourReport()
     profiled_baselines: dict[str, RunResult] = {}
     batch_size = max(1, request.candidates)
-    # Once a fix survives, a few more candidates are tried for a second opinion: a verified fix
-    # that answers differently beside the tests' inputs shows the tests do not decide.
+    # Once a fix survives, more candidates are tried for a second opinion: a verified fix that
+    # answers differently beside the tests' inputs shows the tests do not decide.
     second_opinion: int | None = None
     # The stream owns the search's one time budget.
     while not stream.out_of_time():
@@ -186,12 +188,31 @@ def search(
                     run, ctx, snapshot, ready, base_patch, verified, profiled_baselines
                 )
             )
-        if second_opinion is None and any(v.verified for v in verifications.values()):
-            second_opinion = settings.second_opinion_candidates
+        if second_opinion is None:
+            found_at = first_fix_at(screened, verifications)
+            if found_at:
+                second_opinion = second_opinion_size(settings.second_opinion_candidates, found_at)
     for error in stream.engine_errors:
         run.say("generating", f"Engine error (skipped): {error}")
     results = [candidate_result(c, verifications.get(c.id)) for c in screened]
     return results, behaviour
+
+
+def first_fix_at(screened: list[ScreenedCandidate], verifications: dict[str, Verification]) -> int:
+    """Where the first fix that survived was found, counting from 1; 0 while none has."""
+    for number, candidate in enumerate(screened, 1):
+        verification = verifications.get(candidate.id)
+        if verification is not None and verification.verified:
+            return number
+    return 0
+
+
+def second_opinion_size(least: int, tried: int) -> int:
+    """Candidates tried after the first fix that survives, looking for one that answers
+    differently: at least `least` (0: none), and twice as many as it took to find the fix. A
+    fix found after many failed candidates is weaker evidence, since the more candidates are
+    tried, the likelier one passes weak tests by coincidence."""
+    return max(least, SECOND_OPINION_GROWTH * tried) if least else 0
 
 
 def refuse_implausible(

@@ -262,3 +262,24 @@ def test_without_a_second_opinion_the_first_fix_found_is_posted(deps, tmp_path: 
 
     assert [c.id for c in outcome.candidates] == ["c1"]
     assert outcome.status is FixStatus.VERIFIED and outcome.winner is not None
+
+
+def test_a_fix_found_late_gets_a_longer_second_opinion(deps, tmp_path: Path) -> None:
+    repo = project(tmp_path / "repo", "maxima", LARGEST, LARGEST_TESTS)
+    deps.settings = deps.settings.model_copy(update={"second_opinion_candidates": 1})
+    wrong = [
+        LARGEST.replace("best = item", "best = -item"),
+        LARGEST.replace("return best", "return best + 1"),
+        LARGEST.replace("item > best", "item < best"),
+        LARGEST.replace("best = 0", "best = 100"),
+    ]
+    # The guess is found third, after two failures; the right fix three candidates later,
+    # beyond a second opinion of 1 but within twice the three it took to find the guess.
+    engine = FixedEngine("maxima.py", LARGEST, *wrong[:2], GUESSED, *wrong[2:], FIRST_ITEM)
+
+    outcome, _ = fix(deps, repo, engine, candidates=1)
+
+    statuses = [c.status for c in outcome.candidates]
+    assert statuses == ["failed", "failed", "verified", "failed", "failed", "verified"], statuses
+    assert outcome.status is FixStatus.NO_FIX and outcome.winner is None
+    assert "candidates c3 and c6 both pass them" in outcome.message

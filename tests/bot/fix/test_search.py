@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.analysis.failures import Category
+from bot.fix.candidates import second_opinion_size
 from bot.fix.search import CandidateStream
 from bot.repair.base import CandidatePatch, RepairContext
 from bot.repair.diffs import make_diff
@@ -114,3 +115,9 @@ def test_each_engine_is_drained_before_its_first_candidate_is_verified(
     # Verification time between batches must not count against the engine's own budget.
     assert len(first) == 1 and engine.finished
     assert len(s.next_batch(10)) == 4
+
+
+def test_the_second_opinion_grows_with_the_search_that_found_the_fix() -> None:
+    assert second_opinion_size(3, tried=1) == 3
+    assert second_opinion_size(3, tried=9) == 18
+    assert second_opinion_size(0, tried=9) == 0  # off
