@@ -7,7 +7,7 @@ from bot.analysis.failures import Failure, Frame
 from bot.repair.rules.kinds import local_kinds
 from tests.bot.repair.test_rules_variables import ranked_fixes
 
-TABLE = '''def common(a, b):
+TABLE = """def common(a, b):
     table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
     size = len(a)
     label = "x"
@@ -15,7 +15,7 @@ TABLE = '''def common(a, b):
         for j in range(1, len(b) + 1):
             table[i][j] = table[i - 1][j] + 1
     return table[size][len(b)]
-'''
+"""
 
 
 def kinds_of(source: str) -> dict[str, str]:
