@@ -215,6 +215,23 @@ def second_opinion_size(least: int, tried: int) -> int:
     return max(least, SECOND_OPINION_GROWTH * tried) if least else 0
 
 
+def second_opinion_summary(results: list[CandidateResult]) -> str:
+    """How far the search went past the first fix that passed, for the verified report: the
+    fewer candidates after it, the more the tests alone vouch for the fix."""
+    passed = [n for n, r in enumerate(results, 1) if r.status in ("verified", "flaky")]
+    after = len(results) - passed[0] if passed else 0
+    if not after:
+        return (
+            "No candidate was tried after it for a second opinion (no engine had another, the "
+            "candidate cap or the time budget ran out, or TRUTH_SECOND_OPINION_CANDIDATES is 0)."
+        )
+    return (
+        f"{after} more candidate(s) were tried after the first fix that passed, for a second "
+        "opinion, and none left it in doubt (a fix the tests accept that answers differently "
+        "beside their inputs would have)."
+    )
+
+
 def refuse_implausible(
     run: FixRun,
     ctx: RepairContext,

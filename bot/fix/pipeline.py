@@ -14,7 +14,7 @@ from bot.analysis.failures import Category
 from bot.analysis.libraries import detect_libraries
 from bot.analysis.signature import signature
 from bot.constants import DEFAULT_TEST_COMMAND
-from bot.fix.candidates import confirmed_winner, search
+from bot.fix.candidates import confirmed_winner, search, second_opinion_summary
 from bot.fix.events import (
     Broadcast,
     Classified,
@@ -231,7 +231,8 @@ def _steps(run: FixRun, command: str) -> FixOutcome:
     message = (
         f"Verified fix found: candidate {winner.id} ({winner.engine}), "
         f"{winner.changed_lines} changed line(s), tests green in {winner.duration_ms:.0f} ms"
-        f" and in {deps.settings.confirm_runs} re-run(s) in fresh containers."
+        f" and in {deps.settings.confirm_runs} re-run(s) in fresh containers. "
+        + second_opinion_summary(results)
         + (f" Note: {note}." if note else "")
     )
     return run.outcome(FixStatus.VERIFIED, message, baseline, results, failures, libraries, winner)

@@ -83,6 +83,7 @@ def _is_call_to(node: ast.AST, *names: str) -> bool:
 
 
 def expression_kind(node: ast.expr, kinds: dict[str, str]) -> str:
+    """The kind an expression certainly has, given the kinds of locals; UNKNOWN when unsure."""
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or node.value is None:
             return UNKNOWN

@@ -180,6 +180,7 @@ def test_of_two_fixes_of_one_size_the_one_keeping_passing_behaviour_wins(
     assert outcome.winner is not None and outcome.winner.id == "c2"
     assert "0 result(s) of calls the passing tests make differ" in outcome.winner.reason
     assert "the tests accept 2 different fixes" in outcome.message
+    assert "1 more candidate(s) were tried after the first fix that passed" in outcome.message
     assert any("verified fix(es) on the whole suite" in m for m in said)
 
 
@@ -262,6 +263,7 @@ def test_without_a_second_opinion_the_first_fix_found_is_posted(deps, tmp_path: 
 
     assert [c.id for c in outcome.candidates] == ["c1"]
     assert outcome.status is FixStatus.VERIFIED and outcome.winner is not None
+    assert "No candidate was tried after it for a second opinion" in outcome.message
 
 
 def test_a_fix_found_late_gets_a_longer_second_opinion(deps, tmp_path: Path) -> None:
