@@ -8,8 +8,8 @@ value has not fixed the bug: the tests pass on their few inputs while the code b
 inputs right beside them (an index transposed for a square table, an exponent for a product).
 And two verified fixes that return different values on such a call cannot both be right: the
 tests do not decide between them. The variations keep the shape of what the tests pass (a
-non-empty list stays non-empty, a positive number positive, a pair a pair, the rows of a table
-one length) so a fix is not blamed for rejecting input no caller would give it."""
+non-empty list stays non-empty, a sorted one sorted, a positive number positive, a pair a pair,
+the rows of a table one length) so a fix is not blamed for input no caller would give it."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def near(value, rng):
     if kind is str:
         return ["".join(s) for s in near_sequence(list(value), rng, False)]
     if kind is list:
-        return near_sequence(value, rng, True)
+        return kept_in_order(value, near_sequence(value, rng, True))
     if kind is tuple:
         return near_kept(value, rng)
     if kind is dict:
@@ -105,6 +105,22 @@ def near_sequence(items, rng, elements):
                 changed[i] = other
                 out.append(changed)
     return out
+def in_order(items, strict):
+    try:
+        return all(a < b if strict else a <= b for a, b in zip(items, items[1:]))
+    except TypeError:
+        return False
+def kept_in_order(items, out):
+    # A list of three or more the tests pass sorted is taken as sorted by contract (a binary
+    # search's input): its variations are sorted too, and keep distinct elements distinct.
+    if len(items) < 3 or not in_order(items, False):
+        return out
+    strict, kept = in_order(items, True), []
+    for variation in out:
+        variation = sorted(variation)
+        if variation != items and variation not in kept and in_order(variation, strict):
+            kept.append(variation)
+    return kept
 def near_kept(value, rng):
     # Inside a list, and for a tuple (a record: a pair, a row of a table), the length is part
     # of the shape: only the elements vary.

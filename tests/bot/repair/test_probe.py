@@ -129,6 +129,12 @@ def test_variations_keep_the_shape_of_what_the_tests_pass() -> None:
     assert all(len(s) >= 1 for s in near("a", rng))
     lists = near([3, 1, 2], rng)
     assert [1, 2] in lists and [2, 1, 3] in lists and all(len(x) >= 2 for x in lists)
+    # A list the tests pass sorted is sorted by contract (a binary search's): so are its
+    # variations, with distinct elements kept distinct.
+    ordered = near([1, 3, 5, 7, 9], rng)
+    assert [3, 5, 7, 9] in ordered and [1, 3, 7, 9] in ordered
+    assert all(x == sorted(set(x)) and len(x) >= 2 for x in ordered)
+    assert any(x == sorted(x) and len(set(x)) < len(x) for x in near([1, 3, 3, 5], rng))
     pairs = near((1, 2), rng)
     assert pairs and all(type(t) is tuple and len(t) == 2 for t in pairs)
     # The rows of a table keep one length; the table may lose a row.
