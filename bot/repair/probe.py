@@ -117,7 +117,10 @@ def kept_in_order(items, out):
         return out
     strict, kept = in_order(items, True), []
     for variation in out:
-        variation = sorted(variation)
+        try:
+            variation = sorted(variation)
+        except TypeError:  # an element changed to another type
+            continue
         if variation != items and variation not in kept and in_order(variation, strict):
             kept.append(variation)
     return kept
