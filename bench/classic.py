@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.mutants import PYPROJECT  # noqa: E402
+from bot.fix.search import candidate_number  # noqa: E402
 
 CLASSIC = ROOT / "bench" / "classic"
 MANIFEST = CLASSIC / "manifest.json"
@@ -81,10 +82,6 @@ def hidden_check_passes(name: str, project: Path, diff: str) -> bool:
         except subprocess.TimeoutExpired:
             return False
         return tests.returncode == 0
-
-
-def candidate_number(candidate_id: str) -> int:
-    return int(candidate_id.lstrip("c") or 0)
 
 
 def figures(part: str, rows: list[dict[str, object]]) -> dict[str, object]:

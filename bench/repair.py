@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.classic import candidate_number  # noqa: E402
 from bench.mutants import generate_corpus  # noqa: E402
 from bot.fix.pipeline import build_deps, run_fix  # noqa: E402
+from bot.fix.search import candidate_number  # noqa: E402
 from bot.fix.types import FixRequest, FixStatus  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 

@@ -6,12 +6,18 @@ what the tests said goes back to conversational engines."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.fix.behaviour_check import MAX_PROFILED, BehaviourReport, compare_behaviour, refuse
 from bot.fix.events import RunFinished
 from bot.fix.run import FixRun
-from bot.fix.search import CandidateStream, ScreenedCandidate, candidate_result
+from bot.fix.search import (
+    CandidateStream,
+    ScreenedCandidate,
+    candidate_number,
+    candidate_result,
+)
 from bot.fix.types import CandidateResult
 from bot.repair.base import CandidateFeedback, RepairContext
 from bot.service.metrics import worker_metrics
@@ -57,7 +63,7 @@ def confirmed_winner(
         best = choose(
             verified,
             lambda r: r.diff,
-            lambda r: int(r.id.lstrip("c") or 0),
+            lambda r: candidate_number(r.id),
             behaviour.changes_of,
         )
         verified.remove(best)
@@ -189,7 +195,7 @@ def search(
                 )
             )
         if second_opinion is None:
-            found_at = first_fix_at(screened, verifications)
+            found_at = first_fix_at(verifications.get(c.id) for c in screened)
             if found_at:
                 second_opinion = second_opinion_size(settings.second_opinion_candidates, found_at)
     for error in stream.engine_errors:
@@ -198,10 +204,10 @@ def search(
     return results, behaviour
 
 
-def first_fix_at(screened: list[ScreenedCandidate], verifications: dict[str, Verification]) -> int:
-    """Where the first fix that survived was found, counting from 1; 0 while none has."""
-    for number, candidate in enumerate(screened, 1):
-        verification = verifications.get(candidate.id)
+def first_fix_at(verifications: Iterable[Verification | None]) -> int:
+    """Where the first fix that passed and was not refused was found, counting from 1, given
+    each candidate's verification in search order; 0 while none has."""
+    for number, verification in enumerate(verifications, 1):
         if verification is not None and verification.verified:
             return number
     return 0
@@ -218,8 +224,8 @@ def second_opinion_size(least: int, tried: int) -> int:
 def second_opinion_summary(results: list[CandidateResult]) -> str:
     """How far the search went past the first fix that passed, for the verified report: the
     fewer candidates after it, the more the tests alone vouch for the fix."""
-    passed = [n for n, r in enumerate(results, 1) if r.status in ("verified", "flaky")]
-    after = len(results) - passed[0] if passed else 0
+    found_at = first_fix_at(r.verification for r in results)
+    after = len(results) - found_at if found_at else 0
     if not after:
         return (
             "No candidate was tried after it for a second opinion (no engine had another, the "
