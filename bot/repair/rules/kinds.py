@@ -21,6 +21,7 @@ COLLECTION_DISPLAYS = (
     ast.SetComp,
 )
 NUMBER_OPERATORS = (ast.Add, ast.Sub, ast.Div, ast.FloorDiv, ast.Pow)
+ITERATING_CALLS = {"len", "sorted", "reversed", "enumerate", "zip", "sum", "any", "all", "set"}
 ARITHMETIC_ONLY = (ast.Sub, ast.Div, ast.FloorDiv, ast.Pow)
 UNKNOWN = ""
 
@@ -128,8 +129,10 @@ def impossible_kinds(node: ast.Name, parent: ast.AST | None) -> set[str]:
     if isinstance(parent, ast.For | ast.AsyncFor | ast.comprehension) and parent.iter is node:
         return {NUMBER}
     if isinstance(parent, ast.Call) and node in parent.args:
-        if _is_call_to(parent, "len", "sorted", "reversed", "enumerate", "zip"):
+        if _is_call_to(parent, *ITERATING_CALLS):
             return {NUMBER}
+        if _is_call_to(parent, "max", "min") and len(parent.args) == 1:
+            return {NUMBER}  # `max(xs)` iterates; `max(a, b)` compares
         if _is_call_to(parent, "range"):
             return {COLLECTION, TEXT}
     if isinstance(parent, ast.BinOp) and isinstance(parent.op, ARITHMETIC_ONLY):

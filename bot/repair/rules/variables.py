@@ -7,11 +7,19 @@ from collections.abc import Iterator
 
 from bot.repair.rules.edits import Edit, Source
 from bot.repair.rules.kinds import impossible_kinds, local_kinds
+from bot.repair.rules.twins import (
+    makes_repeat,
+    named_twins,
+    not_yet_bound,
+    repeated_operand,
+)
 
 DECAY = 0.85
 MAX_ALTERNATIVES = 3
 ALIGNED_SWAP_PRIOR = 2.5  # arguments named after the other parameter are a strong signal
 UNUSED_PRIOR = 4.0  # a local assigned and never read is what a wrong variable should have been
+TWIN_PRIOR = 3.0  # `left` for `right`, `a` for `b`: the confusions copy and paste make
+REPEATED_PRIOR = 3.0  # `f(x, x)`, `x == x`: one of the two was meant to be another name
 RECEIVERS = {"self", "cls"}
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -52,21 +60,25 @@ def unused_locals(function: Function) -> set[str]:
 
 
 def variable_alternatives(function: Function, node: ast.Name) -> list[str]:
-    """Other locals of the function: never-read ones first, then the most recently mentioned."""
+    """Other locals of the function that can be read at `node`: never-read ones first, then its
+    twins, then the most recently mentioned."""
     unused = unused_locals(function)
 
-    def nearness(name: str) -> tuple[bool, int, int, str]:
+    def likelihood(name: str) -> tuple[bool, bool, int, int, str]:
         line, column = _last_mention(function, name, node.lineno, node)
-        return name not in unused, -line, -column, name
+        return name not in unused, not named_twins(node.id, name), -line, -column, name
 
-    return sorted(local_names(function) - {node.id}, key=nearness)
+    others = local_names(function) - {node.id}
+    readable = {name for name in others if not not_yet_bound(function, name, node)}
+    return sorted(readable, key=likelihood)
 
 
 def wrong_variable_edits(
     src: Source, statement: ast.stmt, function: Function | None, template: str, prior: float
 ) -> list[Edit]:
-    """Each local read on the line replaced by the locals mentioned nearest before it, leaving
-    out those whose kind cannot stand there (a loop counter subscripted, a list as an index)."""
+    """Each local read on the line replaced by its likeliest alternatives (`variable_alternatives`),
+    leaving out those whose kind cannot stand there (a loop counter subscripted, a list as an
+    index). A name used twice in one operation, and a twin for a name, weigh more."""
     if function is None:
         return []
     locals_ = local_names(function)
@@ -77,13 +89,20 @@ def wrong_variable_edits(
     for node in _own_loads(statement):
         if node.id not in locals_:
             continue
-        cannot = impossible_kinds(node, parents.get(node))
+        parent = parents.get(node)
+        cannot = impossible_kinds(node, parent)
+        repeated = {"later": REPEATED_PRIOR, "earlier": REPEATED_PRIOR / 2, "": 1.0}[
+            repeated_operand(node, parent)
+        ]
         possible = [
             name for name in variable_alternatives(function, node) if kinds.get(name) not in cannot
         ]
         for rank, new in enumerate(possible[:MAX_ALTERNATIVES]):
             label = f"variable `{node.id}` → `{new}` on line {node.lineno}"
-            weight = prior * DECAY**rank * (UNUSED_PRIOR if new in unused else 1.0)
+            weight = prior * DECAY**rank * repeated
+            weight *= UNUSED_PRIOR if new in unused else 1.0
+            weight *= TWIN_PRIOR if named_twins(node.id, new) else 1.0
+            weight /= REPEATED_PRIOR if makes_repeat(node, parent, new) else 1.0
             edits.append(src.replace_node(node, new, template, weight, label))
     return edits
 

@@ -44,6 +44,18 @@ CASES = [
         id="wrong_variable_in_scope",
     ),
     pytest.param(
+        "def overlap(a_start, a_end, b_start, b_end):\n"
+        "    if a_start > a_end or b_start > b_end:\n"
+        "        raise ValueError('an interval ends before it starts')\n"
+        "    start = max(a_start, b_start)\n"
+        "    end = min(a_end, a_end)\n"
+        "    return max(0, end - start)\n",
+        crash(6, "AssertionError", "assert 3 == 2", "overlap"),
+        "    end = min(a_end, b_end)\n",
+        6,  # was not among the first 40 when only nearness ordered the alternatives
+        id="repeated_operand_wants_its_twin",
+    ),
+    pytest.param(
         "def check(number):\n"
         "    if number < 1 or parts > 10:\n"
         "        raise ValueError('out of range')\n"
