@@ -23,7 +23,7 @@ from bot.repair.rules.order import (
     slice_length_edits,
     slice_sign_flips,
 )
-from bot.repair.rules.recursion import base_case_edits, calls_itself
+from bot.repair.rules.recursion import base_case_edits, calls_itself, split_base_case_edits
 from bot.repair.rules.statements import break_continue, missing_statement_edits
 from bot.repair.rules.templates import expression_edits, walk_own
 from bot.repair.rules.values import (
@@ -89,6 +89,7 @@ def function_edits(view: FileView, function: Function | None, hints: Hints) -> l
     edits = missing_return_edits(src, function, none_returned)
     edits += missing_statement_edits(src, function)
     edits += mutable_default_edits(src, function)
+    edits += split_base_case_edits(src, function)
     if hints.main_exc == "RecursionError" or (
         hints.main_exc == "Timeout" and calls_itself(function)
     ):

@@ -1,4 +1,5 @@
-"""Missing recursion base case: stop where the recursive call shrinks its argument to nothing."""
+"""Recursion base cases: stop where the recursive call shrinks its argument to nothing, and give
+the boundary its own answer where one case covers it with the out-of-range ones."""
 
 from __future__ import annotations
 
@@ -31,6 +32,68 @@ def base_case_edits(
             )
         )
     return edits
+
+
+SPLIT_ANSWERS = ("1", "0")
+_STRICT = {ast.LtE: "<", ast.GtE: ">"}
+
+
+def split_base_case_edits(
+    src: Source, function: ast.FunctionDef | ast.AsyncFunctionDef | None
+) -> list[Edit]:
+    """`if n <= 0: return 0` → `if n < 0: return 0` and `if n == 0: return 1`: counting
+    recursions answer 1 at the boundary (one way to climb no stairs) and 0 beyond it, and one
+    merged case gets every answer wrong, and no single edit of it is right."""
+    if function is None or not calls_itself(function):
+        return []
+    parameters = {a.arg for a in function.args.args}
+    edits = []
+    for statement in function.body:
+        if not isinstance(statement, ast.If):
+            continue
+        case = _merged_base_case(statement, parameters)
+        if case is None:
+            continue
+        name, strict, bound, answer = case
+        inner = src.line_indent(statement.body[0].lineno)
+        outer = src.line_indent(statement.lineno)
+        choices = [a for a in SPLIT_ANSWERS if a != answer]
+        for rank, boundary_answer in enumerate(choices):
+            text = (
+                f"if {name} {strict} {bound}:\n{inner}return {answer}\n"
+                f"{outer}if {name} == {bound}:\n{inner}return {boundary_answer}"
+            )
+            edits.append(
+                src.replace_node(
+                    statement,
+                    text,
+                    "base_case",
+                    DECAY**rank,
+                    f"base case split: `{name} {strict} {bound}` returns {answer}, "
+                    f"`{name} == {bound}` returns {boundary_answer} on line {statement.lineno}",
+                )
+            )
+    return edits
+
+
+def _merged_base_case(
+    statement: ast.stmt, parameters: set[str]
+) -> tuple[str, str, str, str] | None:
+    """(name, strict operator, bound, answer) of `if name <= bound: return answer`."""
+    if not isinstance(statement, ast.If) or statement.orelse or len(statement.body) != 1:
+        return None
+    test, body = statement.test, statement.body[0]
+    if not (isinstance(body, ast.Return) and isinstance(body.value, ast.Constant)):
+        return None
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return None
+    strict = _STRICT.get(type(test.ops[0]))
+    left, right = test.left, test.comparators[0]
+    if strict is None or not (isinstance(left, ast.Name) and left.id in parameters):
+        return None
+    if not (isinstance(right, ast.Constant) and type(right.value) is int):
+        return None
+    return left.id, strict, repr(right.value), repr(body.value.value)
 
 
 def _first_parameter_cases(

@@ -106,6 +106,18 @@ CASES = [
         id="base_case_on_the_shrinking_parameter",
     ),
     pytest.param(
+        "def partitions(total, largest):\n"
+        "    if total <= 0:\n"
+        "        return 0\n"
+        "    if largest == 0:\n"
+        "        return 0\n"
+        "    return partitions(total - largest, largest) + partitions(total, largest - 1)\n",
+        crash(6, "AssertionError", "assert 0 == 5", "partitions"),
+        "    if total < 0:\n        return 0\n    if total == 0:\n        return 1\n",
+        5,
+        id="merged_base_case_split_at_the_boundary",
+    ),
+    pytest.param(
         "def check(number):\n"
         "    if number < 1 and number > 10:\n"
         "        raise ValueError('out of range')\n"
@@ -172,3 +184,10 @@ def test_guards_check_the_attribute_never_self(tmp_path: Path) -> None:
     fixes = ranked_fixes(tmp_path, source, failure)
     assert "        if self.items is None:\n            return 0\n" in "".join(fixes[:5])
     assert not any("self is None" in after for after in fixes)
+
+
+def test_only_a_recursion_gets_its_base_case_split(tmp_path: Path) -> None:
+    source = "def clamp(total):\n    if total <= 0:\n        return 0\n    return min(total, 10)\n"
+    fixes = ranked_fixes(tmp_path, source, crash(4, "AssertionError", "assert 0 == 1", "clamp"))
+    assert fixes  # other templates still run
+    assert not any("if total < 0:\n        return 0\n    if total ==" in after for after in fixes)
