@@ -76,14 +76,15 @@ def split_base_case_edits(
     return edits
 
 
-def _merged_base_case(
-    statement: ast.stmt, parameters: set[str]
-) -> tuple[str, str, str, str] | None:
-    """(name, strict operator, bound, answer) of `if name <= bound: return answer`."""
-    if not isinstance(statement, ast.If) or statement.orelse or len(statement.body) != 1:
+def _merged_base_case(statement: ast.If, parameters: set[str]) -> tuple[str, str, str, str] | None:
+    """(name, strict operator, bound, answer) of `if name <= bound: return answer`, where the
+    answer is a number (a count: not a flag, not None)."""
+    if statement.orelse or len(statement.body) != 1:
         return None
     test, body = statement.test, statement.body[0]
     if not (isinstance(body, ast.Return) and isinstance(body.value, ast.Constant)):
+        return None
+    if type(body.value.value) is not int:
         return None
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
         return None

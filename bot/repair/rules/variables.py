@@ -18,7 +18,7 @@ DECAY = 0.85
 MAX_ALTERNATIVES = 3
 ALIGNED_SWAP_PRIOR = 2.5  # arguments named after the other parameter are a strong signal
 UNUSED_PRIOR = 4.0  # a local assigned and never read is what a wrong variable should have been
-TWIN_PRIOR = 3.0  # `left` for `right`, `a` for `b`: the confusions copy and paste make
+TWIN_PRIOR = 3.0  # `left` for `right`, `row1` for `row2`: the confusions copy and paste make
 REPEATED_PRIOR = 3.0  # `f(x, x)`, `x == x`: one of the two was meant to be another name
 RECEIVERS = {"self", "cls"}
 

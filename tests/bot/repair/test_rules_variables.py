@@ -191,3 +191,7 @@ def test_only_a_recursion_gets_its_base_case_split(tmp_path: Path) -> None:
     fixes = ranked_fixes(tmp_path, source, crash(4, "AssertionError", "assert 0 == 1", "clamp"))
     assert fixes  # other templates still run
     assert not any("if total < 0:\n        return 0\n    if total ==" in after for after in fixes)
+    flag = "def is_even(n):\n    if n <= 0:\n        return True\n    return is_even(n - 2)\n"
+    fixes = ranked_fixes(tmp_path, flag, crash(4, "AssertionError", "assert True", "is_even"))
+    assert fixes
+    assert not any("    if n == 0:\n        return 1\n" in after for after in fixes)  # a flag
