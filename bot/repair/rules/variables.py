@@ -78,7 +78,8 @@ def wrong_variable_edits(
 ) -> list[Edit]:
     """Each local read on the line replaced by its likeliest alternatives (`variable_alternatives`),
     leaving out those whose kind cannot stand there (a loop counter subscripted, a list as an
-    index). A name used twice in one operation, and a twin for a name, weigh more."""
+    index). A name used twice in one operation weighs more, and so does a twin for a name where
+    the line reads only one of the two: a line that reads both already tells them apart."""
     if function is None:
         return []
     locals_ = local_names(function)
@@ -86,6 +87,7 @@ def wrong_variable_edits(
     kinds = local_kinds(function)
     parents = {child: node for node in ast.walk(statement) for child in ast.iter_child_nodes(node)}
     edits = []
+    read_here = {node.id for node in _own_loads(statement)}
     for node in _own_loads(statement):
         if node.id not in locals_:
             continue
@@ -101,7 +103,8 @@ def wrong_variable_edits(
             label = f"variable `{node.id}` → `{new}` on line {node.lineno}"
             weight = prior * DECAY**rank * repeated
             weight *= UNUSED_PRIOR if new in unused else 1.0
-            weight *= TWIN_PRIOR if named_twins(node.id, new) else 1.0
+            lone_twin = named_twins(node.id, new) and new not in read_here
+            weight *= TWIN_PRIOR if lone_twin else 1.0
             weight /= REPEATED_PRIOR if makes_repeat(node, parent, new) else 1.0
             edits.append(src.replace_node(node, new, template, weight, label))
     return edits

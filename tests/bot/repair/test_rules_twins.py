@@ -7,6 +7,7 @@ import ast
 
 import pytest
 
+from bot.repair.rules.edits import Source
 from bot.repair.rules.twins import (
     makes_repeat,
     named_twins,
@@ -14,7 +15,7 @@ from bot.repair.rules.twins import (
     repeated_operand,
     words,
 )
-from bot.repair.rules.variables import variable_alternatives
+from bot.repair.rules.variables import TWIN_PRIOR, variable_alternatives, wrong_variable_edits
 
 
 def _function(source: str) -> ast.FunctionDef:
@@ -124,3 +125,20 @@ def test_an_unread_twin_comes_first_among_alternatives() -> None:
     )
     second = _name_at(function, "left", 6, 1)
     assert variable_alternatives(function, second)[0] == "right"
+
+
+def test_a_twin_weighs_more_only_where_the_line_reads_one_of_the_two() -> None:
+    source = (
+        "def f(left, right, k):\n"
+        "    product = left[k] * right[k]\n"  # reads both: already tells them apart
+        "    total = left[k] + left[0]\n"  # reads one: `right` may be what was meant
+        "    return product + total\n"
+    )
+    function = _function(source)
+    weights = {}
+    for statement in function.body[:2]:
+        for edit in wrong_variable_edits(Source(source), statement, function, "wrong_variable", 1):
+            weights.setdefault(edit.description, edit.prior)
+    both = weights["variable `left` → `right` on line 2"]
+    lone = weights["variable `left` → `right` on line 3"]
+    assert lone == pytest.approx(both * TWIN_PRIOR)
