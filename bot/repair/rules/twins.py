@@ -80,9 +80,9 @@ def _operands(parent: ast.AST | None) -> list[ast.expr]:
 
 
 def repeated_operand(node: ast.Name, parent: ast.AST | None) -> str:
-    """ "later" or "earlier" when `node` is one of two identical names combined by one operation
-    (`f(x, x)`, `x - x`, `x == x`), "" otherwise. A pasted copy is the one left unedited, so
-    the later of the two is likelier wrong. Legitimate uses exist: a weight, not a verdict."""
+    """Whether `node` is one of two identical names combined by one operation (`f(x, x)`,
+    `x - x`, `x == x`): "later", "earlier" or "". A pasted copy is the one left unedited, so the
+    later of the two is likelier wrong. Legitimate uses exist: a weight, not a verdict."""
     same = [o for o in _operands(parent) if isinstance(o, ast.Name) and o.id == node.id]
     if len(same) < 2 or not any(o is node for o in same):
         return ""
