@@ -94,27 +94,19 @@ def makes_repeat(node: ast.Name, parent: ast.AST | None, new: str) -> bool:
     return any(o is not node and isinstance(o, ast.Name) and o.id == new for o in _operands(parent))
 
 
-def not_yet_bound(function: Function, name: str, use: ast.Name) -> bool:
-    """`name` is first bound on a line after `use`, and `use` sits in no loop that could run a
-    binding first: reading it there can only raise UnboundLocalError."""
+def unbound_at(function: Function, use: ast.Name) -> set[str]:
+    """Locals first bound on a line after `use`, where `use` sits in no loop that could run a
+    binding first: reading one of them there can only raise UnboundLocalError. One walk of the
+    function, whatever the number of locals."""
     arguments = function.args
     every_argument = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
-    if any(a.arg == name for a in every_argument) or name in _star_names(function):
-        return False
-    bound_at = [
-        n.lineno
-        for n in ast.walk(function)
-        if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
-    ]
-    if not bound_at or min(bound_at) <= use.lineno:
-        return False
-    return not any(
-        isinstance(loop, ast.For | ast.AsyncFor | ast.While)
-        and loop.lineno <= use.lineno <= (loop.end_lineno or loop.lineno)
-        for loop in ast.walk(function)
-    )
-
-
-def _star_names(function: Function) -> set[str]:
-    arguments = function.args
-    return {a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None}
+    every_argument += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+    first_bound: dict[str, int] = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.For | ast.AsyncFor | ast.While):
+            if node.lineno <= use.lineno <= (node.end_lineno or node.lineno):
+                return set()
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            first_bound[node.id] = min(node.lineno, first_bound.get(node.id, node.lineno))
+    later = {name for name, line in first_bound.items() if line > use.lineno}
+    return later - {a.arg for a in every_argument}

@@ -10,8 +10,8 @@ from bot.repair.rules.kinds import impossible_kinds, local_kinds
 from bot.repair.rules.twins import (
     makes_repeat,
     named_twins,
-    not_yet_bound,
     repeated_operand,
+    unbound_at,
 )
 
 DECAY = 0.85
@@ -68,8 +68,7 @@ def variable_alternatives(function: Function, node: ast.Name) -> list[str]:
         line, column = _last_mention(function, name, node.lineno, node)
         return name not in unused, not named_twins(node.id, name), -line, -column, name
 
-    others = local_names(function) - {node.id}
-    readable = {name for name in others if not not_yet_bound(function, name, node)}
+    readable = local_names(function) - {node.id} - unbound_at(function, node)
     return sorted(readable, key=likelihood)
 
 
