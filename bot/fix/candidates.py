@@ -19,6 +19,7 @@ from bot.fix.search import (
     candidate_result,
 )
 from bot.fix.types import CandidateResult
+from bot.fix.wording import plural
 from bot.repair.base import CandidateFeedback, RepairContext
 from bot.service.metrics import worker_metrics
 from runner.decision import alternatives_note, changed_tokens, choose, confirm
@@ -232,9 +233,9 @@ def second_opinion_summary(results: list[CandidateResult]) -> str:
             "candidate cap or the time budget ran out, or TRUTH_SECOND_OPINION_CANDIDATES is 0)."
         )
     return (
-        f"{after} more candidate(s) were tried after the first fix that passed, for a second "
-        "opinion, and none left it in doubt (a fix the tests accept that answers differently "
-        "beside their inputs would have)."
+        f"{plural(after, 'more candidate')} {'was' if after == 1 else 'were'} tried after the "
+        "first fix that passed, for a second opinion, and none left it in doubt (a fix the "
+        "tests accept that answers differently beside their inputs would have)."
     )
 
 
