@@ -1,9 +1,11 @@
 """One-click app registration through GitHub's app-manifest flow, and where its result is kept.
 
-Only while no app is configured, and only for whoever holds the one-time link `truth serve`
-prints at start (http://HOST:PORT/setup?token=…, like Jupyter's token link): GET /setup
-redeems the token and serves a page whose form posts app.yml, filled in with
-TRUTH_PUBLIC_URL, to GitHub's new-app page. GitHub redirects back to /setup/callback?code=…;
+Only while no app is configured, and only for whoever holds the link `truth serve` prints at
+start (http://HOST:PORT/setup?token=…, like Jupyter's token link): GET /setup checks the token
+and serves a page whose form posts app.yml, filled in with TRUTH_PUBLIC_URL, to GitHub's
+new-app page. A reload, a second tab or a link preview does not use the link up; registering
+does: from then on every link and page is dead. Each page load starts its own registration
+state, and only one registration may complete. GitHub redirects back to /setup/callback?code=…;
 the code is converted (POST /app-manifests/{code}/conversions) into the app id, private key and
 webhook secret, stored in a 0600 file under TRUTH_STATE_DIR that `load_settings` reads.
 Tokens and states live in Redis (web/setup_tokens.py). Once an app is configured the setup
@@ -72,8 +74,8 @@ _PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Set up Truth 
     "/settings/apps/new?state={state}"; }} }});</script></body></html>"""
 
 _NEW_LINK = (
-    "Each setup link works once: restart <code>truth serve</code> and open the link it prints "
-    "(<code>…/setup?token=…</code>)."
+    "Open the link <code>truth serve</code> printed at start-up (<code>…/setup?token=…</code>), "
+    "or restart <code>truth serve</code> for a new one."
 )
 # GitHub's manifest codes are short tokens; anything else never reaches a GitHub URL.
 _CODE = re.compile(r"[A-Za-z0-9_-]{1,128}", re.ASCII)
@@ -115,9 +117,9 @@ def setup_routes(settings: Settings, redis: Redis) -> list[BaseRoute]:
     async def page(request: Request) -> Response:
         if await configured():
             return gone(request)
-        if not await setup_tokens.redeem_token(redis, request.query_params.get("token")):
+        if not await setup_tokens.token_is_live(redis, request.query_params.get("token")):
             return _page(
-                f"This setup link is missing its token, already used or expired. {_NEW_LINK}", 403
+                f"This setup link is missing its token, mistyped or expired. {_NEW_LINK}", 403
             )
         state = await setup_tokens.new_state(redis)
         manifest = json.dumps(build_manifest(settings.public_url))
@@ -141,6 +143,18 @@ def setup_routes(settings: Settings, redis: Redis) -> list[BaseRoute]:
                 f"malformed code, or unknown state); start again. {_NEW_LINK}",
                 400,
             )
+        if not await setup_tokens.begin_registration(redis):
+            return _page(
+                "Another registration is being completed right now (a second tab?); reload in "
+                "a minute: once it is done this page closes.",
+                409,
+            )
+        try:
+            return await _register(code, web)
+        finally:
+            await setup_tokens.end_registration(redis)
+
+    async def _register(code: str, web: str) -> Response:
         github = GitHub(
             UnauthAuthStrategy(), base_url=settings.github_api_url, timeout=30.0, http_cache=False
         )
@@ -209,8 +223,9 @@ def hide_setup_secrets_in_access_log() -> None:
         access.addFilter(HideSetupSecrets())
 
 
-async def announce_setup_link(redis: Redis, base_url: str) -> str | None:
-    """Issue a one-time setup link and print it (not log it: it is a secret); None without Redis."""
+async def announce_setup_link(redis: Redis, base_url: str, *, echo: bool = True) -> str | None:
+    """Issue a setup link and print it (not log it: it is a secret), unless `echo` is False and
+    the caller prints it; None without Redis."""
     try:
         token = await setup_tokens.issue_token(redis)
     except (RedisError, OSError) as exc:
@@ -222,10 +237,11 @@ async def announce_setup_link(redis: Redis, base_url: str) -> str | None:
         )
         return None
     link = f"{base_url.rstrip('/')}/setup?token={token}"
-    print(
-        f"No GitHub App configured yet. To register one, open this link (it works once):\n"
-        f"    {link}",
-        file=sys.stderr,
-        flush=True,
-    )
+    if echo:
+        print(
+            "No GitHub App configured yet. To register one, open this link (valid until an "
+            f"app is registered):\n    {link}",
+            file=sys.stderr,
+            flush=True,
+        )
     return link
