@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 PASTE_PARALLELISM = 1  # each session already runs its candidates in parallel sandboxes
 CHILD_SLACK_S = 900.0  # beyond the search budget and the baseline's limit: install, re-runs
 STDERR_TAIL = 4000
+CLOSE_WAIT_S = 15.0
 
 
 def settings_payload(settings: Settings) -> dict[str, Any]:
@@ -60,6 +61,7 @@ class PasteRunner:
         self._children: dict[str, asyncio.subprocess.Process] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._waiting = 0
+        self._closing = False
 
     def start(self, session_id: str, root: Path) -> None:
         """Queue the session; it runs as soon as a turn is free."""
@@ -80,6 +82,8 @@ class PasteRunner:
         try:
             async with self._turn:
                 self._waiting -= 1
+                if self._closing:
+                    raise RuntimeError("the server is shutting down")
                 await self._child(engine, session_id, root)
         except Exception:  # the session must still end visibly
             log.exception("paste session %s: the runner failed", session_id)
@@ -127,8 +131,11 @@ class PasteRunner:
 
     async def close(self) -> None:
         """Stop every child (its sandboxes are removed by their own cleanup) and the queue."""
+        self._closing = True
         for process in list(self._children.values()):
             _kill(process)
+        if self._tasks:  # a stopped child's task ends by itself, its pipes read and closed
+            await asyncio.wait(list(self._tasks), timeout=CLOSE_WAIT_S)
         for task in list(self._tasks):
             task.cancel()
         for task in list(self._tasks):

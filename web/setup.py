@@ -59,19 +59,32 @@ def build_manifest(public_url: str, manifest_path: Path = APP_MANIFEST) -> dict[
     return manifest
 
 
-_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Set up Truth Engine</title>
-</head><body><h1>Register Truth Engine as a GitHub App</h1>
+_SHELL = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme"
+content="light dark"><title>{title} · Truth Engine</title>
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="/static/dashboard.css"></head><body>
+<header class="top"><span class="brand"><img src="/static/favicon.svg" alt="" width="20"
+height="20"> Truth Engine</span></header><main>{body}</main></body></html>"""
+
+_FORM = """<h1>Register Truth Engine as a GitHub App</h1>
 <p>No GitHub App is configured yet. One click registers a private app with the permissions in
 <code>app.yml</code>; GitHub then sends you back here and the credentials are stored in
-<code>{state_dir}</code>.</p>
-<form action="{action}" method="post">
+<code>{state_dir}</code>. This link stays valid (reload it, open it in another tab) until an app
+is registered.</p>
+<form action="{action}" method="post" class="search">
 <input type="hidden" name="manifest" value="{manifest}">
-<label>Organization (empty for your personal account): <input name="org" id="org"></label>
-<button type="submit">Register the app on GitHub</button></form>
+<label>Organization (empty for your personal account) <input name="org" id="org"></label>
+<button type="submit" class="primary">Register the app on GitHub</button></form>
 <script>document.querySelector("form").addEventListener("submit", function (e) {{
   var org = document.getElementById("org").value.trim();
   if (org) {{ e.target.action = "{web}/organizations/" + encodeURIComponent(org) +
-    "/settings/apps/new?state={state}"; }} }});</script></body></html>"""
+    "/settings/apps/new?state={state}"; }} }});</script>"""
+
+
+def _shell(title: str, body: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(_SHELL.format(title=html.escape(title), body=body), status_code=status)
+
 
 _NEW_LINK = (
     "Open the link <code>truth serve</code> printed at start-up (<code>…/setup?token=…</code>), "
@@ -82,7 +95,7 @@ _CODE = re.compile(r"[A-Za-z0-9_-]{1,128}", re.ASCII)
 
 
 def _page(message: str, status: int) -> HTMLResponse:
-    return HTMLResponse(f"<!doctype html><p>{message}</p>", status_code=status)
+    return _shell("Setup", f'<section class="notice"><p>{message}</p></section>', status)
 
 
 def install_link(conversion: dict[str, Any], web: str = GITHUB_WEB) -> str:
@@ -123,14 +136,14 @@ def setup_routes(settings: Settings, redis: Redis) -> list[BaseRoute]:
             )
         state = await setup_tokens.new_state(redis)
         manifest = json.dumps(build_manifest(settings.public_url))
-        body = _PAGE.format(
+        body = _FORM.format(
             action=html.escape(f"{web}/settings/apps/new?state={quote(state)}"),
             web=web,
             state=quote(state, safe=""),
             manifest=html.escape(manifest, quote=True),
             state_dir=html.escape(str(settings.state_dir)),
         )
-        return HTMLResponse(body)
+        return _shell("Set up", body)
 
     async def callback(request: Request) -> Response:
         if await configured():
@@ -178,10 +191,13 @@ def setup_routes(settings: Settings, redis: Redis) -> list[BaseRoute]:
         configured_here[0] = True
         name = html.escape(str(conversion.get("slug") or conversion.get("name") or "the app"))
         install = html.escape(install_link(conversion, web), quote=True)
-        return HTMLResponse(
-            f"<p>Registered {name}. Credentials saved to <code>{html.escape(str(path))}</code> "
-            "(readable only by you). Restart <code>truth serve</code> and <code>truth worker"
-            f"</code>, then <a href='{install}'>install the app</a> on your repositories.</p>"
+        return _shell(
+            "Registered",
+            f"<h1>Registered {name}</h1><p>Credentials saved to <code>"
+            f"{html.escape(str(path))}</code> (readable only by you). Every setup link is now "
+            "dead. Next: restart <code>truth serve</code> and <code>truth worker</code>, then "
+            f"<a class='button primary' href='{install}'>install the app</a> on your "
+            "repositories.</p>",
         )
 
     def needing_redis(handler: Handler) -> Handler:

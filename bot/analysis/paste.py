@@ -19,8 +19,10 @@ from bot.analysis.tracebacks import parse_tracebacks
 
 DEFAULT_MODULE = "snippet.py"
 TEST_FILE = "test_reproduction.py"
-# pytest's report of a failing test: its header, the source with `>` at the failing line, `E`.
-PYTEST_LINE = re.compile(r"^(_{3,} .+ _{3,}|={3,}.*={3,}|E {2,}\S.*|> {2,}\S.*|FAILED \S+.*)$")
+# pytest's report of a failing test: its header, the source with `>` at the failing line, the
+# `E` lines, and the location line that ends it.
+PYTEST_HEADER = re.compile(r"^_{3,} .+ _{3,}$")
+PYTEST_END = re.compile(r"^(E\s.*|\S+\.py:\d+: \w+.*)$")
 PYTEST_TEST_DEF = re.compile(r"^ {4}(async )?def (test\w*)\(")
 
 
@@ -39,21 +41,33 @@ class PasteParts:
         return self.exception.split(":", 1)[0]
 
 
+def _pytest_region(lines: list[str]) -> tuple[int, int] | None:
+    """Where pytest's report of a failure sits: from its `___ test ___` header (or the test's
+    `def`) to its last `E` line or `file.py:N: Error` line; None without one."""
+    starts = [i for i, line in enumerate(lines) if PYTEST_HEADER.match(line)]
+    starts = starts or [i for i, line in enumerate(lines) if PYTEST_TEST_DEF.match(line)]
+    if not starts:
+        return None
+    ends = [i for i in range(starts[0], len(lines)) if PYTEST_END.match(lines[i])]
+    if not ends or not any(lines[i].startswith(">") for i in range(starts[0], ends[-1])):
+        return None
+    return starts[0], ends[-1] + 1
+
+
 def separate(text: str) -> tuple[str, str]:
     """(code, log): tracebacks and pytest's failure report go to the log, the rest is code."""
-    code: list[str] = []
+    lines = text.replace("\r\n", "\n").split("\n")
+    region = _pytest_region(lines)
     log: list[str] = []
-    for block in split_traces(text):
-        if block.kind == "traceback":
-            log.append(block.text)
-            continue
-        lines = block.text.split("\n")
-        reported = [line for line in lines if PYTEST_LINE.match(line)]
-        if len(reported) >= 2:  # a pytest report pasted whole: its source lines are the log's
-            log.append(block.text)
-        else:
-            code.append(block.text)
-    return "\n\n".join(code).strip("\n") + ("\n" if code else ""), "\n\n".join(log).strip("\n")
+    if region is not None:
+        start, end = region
+        log.append("\n".join(lines[start:end]).strip("\n"))
+        lines = lines[:start] + lines[end:]
+    code: list[str] = []
+    for block in split_traces("\n".join(lines)):
+        (log if block.kind == "traceback" else code).append(block.text)
+    joined = "\n\n".join(code).strip("\n")
+    return (joined + "\n" if joined else ""), "\n\n".join(log).strip("\n")
 
 
 def module_name(code: str, frames: list[Frame]) -> str:
@@ -139,6 +153,15 @@ def from_pytest(log: str, module: str) -> tuple[str, str]:
     return "", ""
 
 
+def _pytest_exception(log: str) -> str:
+    """`AssertionError: assert 3 == 2.5` from pytest's `E` line and its location line."""
+    located = re.findall(r"^\S+\.py:\d+: (\w+)", log, re.M)
+    first = re.search(r"^E\s+(\S.*)$", log, re.M)
+    if not located:
+        return ""
+    return f"{located[-1]}: {first.group(1)}" if first else located[-1]
+
+
 def analyze(code_text: str, log_text: str = "") -> PasteParts:
     """Take a paste apart; a traceback pasted into the code moves to the log."""
     code, moved = separate(code_text)
@@ -152,5 +175,7 @@ def analyze(code_text: str, log_text: str = "") -> PasteParts:
     elif not test:
         how = "no traceback in the log: write a test that calls the code the way that failed"
     exception = f"{failure.exc_type}: {failure.message}".strip(": ") if failure else ""
+    if not exception:
+        exception = _pytest_exception(log)
     own = frozenset({module.removesuffix(".py")})
     return PasteParts(code, log, module, exception, test, how, libraries_in_source(code, own))

@@ -47,15 +47,15 @@ def next_steps(outcome: FixOutcome, context: SummaryContext) -> list[str]:
     steps = []
     if timed_out(outcome):
         steps.append(
-            f"Time ran out under the limit set by {context.time_limit}. If the tests are only "
-            "slow, raise it: `--timeout SECONDS`, or `timeout:` in .github/truth.yml."
+            f"time ran out under the limit set by {context.time_limit}; if the tests are only "
+            "slow, raise it with --timeout SECONDS (or `timeout:` in .github/truth.yml)."
         )
     if not context.model_configured:
         steps.append(
-            "Only the built-in rule engine ran (small edits: operators, constants, off-by-one, "
-            "names). A model (TRUTH_MODEL) also proposes fixes that need reading the code."
+            "only the rule engine ran; a model (TRUTH_MODEL) also tries fixes that need "
+            "reading the code."
         )
-    steps.append("To point at one test, add `--test 'python -m pytest -q TEST_ID'`.")
+    steps.append("point at one test: --test 'python -m pytest -q TEST_ID'.")
     return steps
 
 
@@ -86,4 +86,4 @@ def _print_candidates(console: Console, outcome: FixOutcome, context: SummaryCon
     for line in lines:
         console.print(f"  {line}", highlight=False, markup=False)
     if not context.verbose and len(results) > 1:
-        console.print("Every candidate, one by one: add --verbose, or open the session page.")
+        console.print("Every candidate, one by one: --verbose, or the session page.")

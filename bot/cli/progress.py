@@ -3,6 +3,7 @@ the elapsed time for what is under way, and a tally instead of one line per cand
 
 from __future__ import annotations
 
+import re
 import time
 
 from rich.console import Console
@@ -30,6 +31,17 @@ class _Elapsed:
         if seconds >= 2:
             shown.append(f"  {seconds:.0f} s", style="dim")
         return shown
+
+
+QUICK = re.compile(r": done in 0\.\d s$")
+
+
+def _detail(stage: str, message: str) -> bool:
+    """A step that took no time (an image or install reused) and the install's own report
+    lines that went well: worth a glance in the spinner, not a line on the screen."""
+    if stage != "preparing":
+        return False
+    return bool(QUICK.search(message)) or message.startswith(("  ok:", "  declared:"))
 
 
 class TerminalProgress:
@@ -62,6 +74,9 @@ class TerminalProgress:
             return
         if event.stage == "candidate":
             self._candidate(message, str(event.data.get("status", "")))
+            return
+        if not self._verbose and _detail(event.stage, message):
+            self._spinner.set(message.strip())
             return
         under_way = message.endswith("…") or (
             event.stage == "generating" and not message.startswith("Engine error")

@@ -29,4 +29,4 @@ def session_line(settings: Settings, session_id: str, *, probe: bool = True) -> 
     url = session_url(settings, session_id)
     if probe and dashboard_answers(settings):
         return f"Session: {url}"
-    return f"Session: {url}  (start the dashboard first: `truth serve`)"
+    return f"Session: {url} (after `truth serve`)"

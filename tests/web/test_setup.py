@@ -53,7 +53,7 @@ async def serve(settings: Settings, **options: Any) -> AsyncIterator[tuple[httpx
 
 def form_of(page: str) -> tuple[str, dict[str, Any]]:
     """The form's action and the manifest JSON it posts, as a browser would read them."""
-    action = re.search(r'<form action="([^"]+)" method="post">', page)
+    action = re.search(r'<form action="([^"]+)" method="post" class="search">', page)
     manifest = re.search(r'<input type="hidden" name="manifest" value="([^"]*)">', page)
     assert action and manifest, page
     return html.unescape(action.group(1)), json.loads(html.unescape(manifest.group(1)))

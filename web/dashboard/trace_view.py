@@ -54,7 +54,7 @@ class Score:
 
 
 def _when(event: dict[str, Any]) -> str:
-    stamp = event.get("ts_server") or event.get("ts_client")
+    stamp = event.get("ts_client") or event.get("ts_server")  # when it happened, if known
     try:
         moment = datetime.fromtimestamp(float(stamp or ""), UTC)
     except (TypeError, ValueError, OverflowError, OSError):
