@@ -82,7 +82,7 @@ async def test_lines_appended_while_connected_arrive_and_the_stream_ends_at_fini
             # The candidate table's rows came on the same stream, once each, in plain words.
             assert [(r["id"], r["verdict"]) for r in rows] == [
                 ("cand-1", "passed"),
-                ("cand-2", "tests still fail"),
+                ("cand-2", "failed"),
             ]
             rest = [line async for line in lines]
             assert rest == []  # the server closed the stream
@@ -144,7 +144,7 @@ async def test_a_candidate_judged_while_connected_arrives_as_a_row_and_again_whe
                 pass
 
     judged = [r for r in rows if r["id"] == "c3"]
-    assert [r["verdict"] for r in judged] == ["tests still fail", "ran out of time"]
+    assert [r["verdict"] for r in judged] == ["failed", "ran out of time"]
     first = judged[0]
     assert first["number"] == "3" and first["edit"] == "`+ 1` → `- 1` on line 2 in calc.py"
     # The whole test id and the first line of the assertion, nothing cut.
