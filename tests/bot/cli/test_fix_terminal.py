@@ -29,6 +29,7 @@ def tmux() -> Iterator[list[str]]:
     subprocess.run([*command, "kill-server"], capture_output=True, check=False)
 
 
+@pytest.mark.timeout(RUN_SECONDS + 60)
 def test_a_run_without_a_fix_fits_in_one_screen(
     tmux: list[str], tmp_path: Path, sandbox_image: str
 ) -> None:
