@@ -55,6 +55,7 @@ class SessionStatus(StrEnum):
 class SessionSource(StrEnum):
     CLI = "cli"
     GITHUB = "github"
+    PASTE = "paste"  # the dashboard's paste-a-bug page
 
 
 def _session_fk() -> Any:

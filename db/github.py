@@ -1,4 +1,4 @@
-"""GitHub App records: installations and their repositories; quota counts over fix sessions."""
+"""GitHub App records: installations and their repositories; session counts per pull request."""
 
 from __future__ import annotations
 
@@ -46,18 +46,6 @@ def apply_installation_event(
     record.updated_at = datetime.now(UTC)
     session.add(record)
     return record
-
-
-def sessions_today(session: Session, installation_id: int, now: datetime | None = None) -> int:
-    """Fix sessions (each a batch of verifications) this installation began since 00:00 UTC."""
-    now = now or datetime.now(UTC)
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    query: Any = (
-        select(func.count())
-        .select_from(FixSession)
-        .where(FixSession.installation_id == installation_id, FixSession.created_at >= midnight)
-    )
-    return int(session.exec(query).one())
 
 
 def sessions_for_pull(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from db.console import console_lines
@@ -87,7 +87,21 @@ def create_session(
     consent: bool = False,
     session_id: str | None = None,
 ) -> FixSession:
-    """Start a session in the `running` state; its id is ready for permalinks at once."""
+    """Start a session in the `running` state; its id is ready for permalinks at once. A
+    `session_id` made earlier (the paste page shows its permalink before the session starts)
+    is filled in, keeping where the session came from and whose it is."""
+    if session_id is not None and (existing := session.get(FixSession, session_id)):
+        existing.repo_path = repo_path or existing.repo_path
+        existing.test_command = test_command or existing.test_command
+        existing.repository = repository or existing.repository
+        existing.head_sha = head_sha or existing.head_sha
+        existing.pull_number = pull_number or existing.pull_number
+        if existing.installation_id is None:
+            existing.installation_id = installation_id
+        existing.updated_at = utcnow()
+        session.add(existing)
+        session.flush()
+        return existing
     record = FixSession(
         source=str(source),
         repo_path=repo_path,
@@ -323,7 +337,16 @@ def list_sessions(
     if error_type is not None:
         query = query.where(FixSession.error_type == error_type)
     if repository is not None:
-        query = query.where(FixSession.repository == repository)
+        # A GitHub session by owner/name; a local one (no repository) by its checkout's path
+        # or folder name, which is what the dashboard shows for it.
+        folder = repository.strip("/")
+        query = query.where(
+            or_(
+                col(FixSession.repository) == repository,
+                col(FixSession.repo_path) == repository,
+                col(FixSession.repo_path).endswith("/" + folder, autoescape=True),
+            )
+        )
     if status is not None:
         query = query.where(FixSession.status == SessionStatus(status).value)
     if since is not None:

@@ -20,6 +20,8 @@ command -v patch >/dev/null || missing+=(patch)
 # TRUTH_BOOTSTRAP_BROWSER=0 skips it on servers.
 if [ "${TRUTH_BOOTSTRAP_BROWSER:-1}" = "1" ]; then
   command -v chromium >/dev/null || missing+=(chromium)
+  # tmux holds a real terminal for the test that `truth fix` fits in one screen.
+  command -v tmux >/dev/null || missing+=(tmux)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"

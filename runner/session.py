@@ -97,7 +97,10 @@ def make_ready(
     if found.installs_anything or options.install_command:
         for line in found.summary():
             progress(f"  declared: {line}")
-        with timed(progress, "Installing the repository's dependencies (cached by their files)"):
+        # Named in the step itself: a person watching a long install sees what it installs.
+        names = "; ".join(found.summary())
+        names = names if len(names) <= 120 else names[:119] + "…"
+        with timed(progress, f"Installing {names or 'the install command'} (reused next time)"):
             sandbox = sandbox.prepare(snapshot, ca_bundle, options.install_command, egress)
         report = install_report(client, sandbox.image)
         for step in report.steps if report else []:

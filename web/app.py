@@ -26,7 +26,9 @@ from bot.service.metrics import ARQ_QUEUE_KEY, WebMetrics
 from bot.settings import Settings
 from web.api import routes as api_routes
 from web.dashboard import dashboard
+from web.dashboard.data import lazy_engine
 from web.params import RefuseControlCharacters
+from web.paste_runner import PasteRunner
 from web.setup import announce_setup_link, hide_setup_secrets_in_access_log, setup_routes
 from webhooks.ingress import WebhookIngress
 
@@ -51,10 +53,15 @@ def make_queue(redis_url: str) -> ArqRedis:
 
 
 def create_app(
-    settings: Settings, *, queue: ArqRedis | None = None, listen_url: str | None = None
+    settings: Settings,
+    *,
+    queue: ArqRedis | None = None,
+    listen_url: str | None = None,
+    print_setup_link: bool = True,
 ) -> Starlette:
     """Build the app; `queue` lets a caller share one Redis connection (the bench, tests);
-    `listen_url` (http://HOST:PORT) starts the printed setup link, else TRUTH_PUBLIC_URL."""
+    `listen_url` (http://HOST:PORT) starts the setup link, else TRUTH_PUBLIC_URL. The link is
+    printed at start-up, or left in `app.state.setup_link` for the caller to print."""
     queue = queue if queue is not None else make_queue(settings.redis_url)
     metrics = WebMetrics()  # a registry of this app's own (tests build many apps)
     ingress = WebhookIngress(settings=settings, router=ROUTER, queue=queue)
@@ -110,7 +117,10 @@ def create_app(
     routes += setup_routes(settings, queue)
     hide_setup_secrets_in_access_log()
     routes += api_routes(settings)
-    routes.append(dashboard(settings))  # last: the dashboard mount matches any other path
+    engine = lazy_engine(settings.database_url)
+    paste_runner = PasteRunner(settings, engine)
+    # Last: the dashboard mount matches any other path.
+    routes.append(dashboard(settings, engine=engine, paste_runner=paste_runner))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -119,12 +129,13 @@ def create_app(
         gc.freeze()
         if not settings.github_app_configured:
             app.state.setup_link = await announce_setup_link(
-                queue, listen_url or settings.public_url
+                queue, listen_url or settings.public_url, echo=print_setup_link
             )
         try:
             yield
         finally:
             gc.unfreeze()
+        await paste_runner.close()
         await queue.aclose()
         if "engine" in database:
             database["engine"].dispose()

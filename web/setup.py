@@ -1,9 +1,11 @@
 """One-click app registration through GitHub's app-manifest flow, and where its result is kept.
 
-Only while no app is configured, and only for whoever holds the one-time link `truth serve`
-prints at start (http://HOST:PORT/setup?token=…, like Jupyter's token link): GET /setup
-redeems the token and serves a page whose form posts app.yml, filled in with
-TRUTH_PUBLIC_URL, to GitHub's new-app page. GitHub redirects back to /setup/callback?code=…;
+Only while no app is configured, and only for whoever holds the link `truth serve` prints at
+start (http://HOST:PORT/setup?token=…, like Jupyter's token link): GET /setup checks the token
+and serves a page whose form posts app.yml, filled in with TRUTH_PUBLIC_URL, to GitHub's
+new-app page. A reload, a second tab or a link preview does not use the link up; registering
+does: from then on every link and page is dead. Each page load starts its own registration
+state, and only one registration may complete. GitHub redirects back to /setup/callback?code=…;
 the code is converted (POST /app-manifests/{code}/conversions) into the app id, private key and
 webhook secret, stored in a 0600 file under TRUTH_STATE_DIR that `load_settings` reads.
 Tokens and states live in Redis (web/setup_tokens.py). Once an app is configured the setup
@@ -57,30 +59,43 @@ def build_manifest(public_url: str, manifest_path: Path = APP_MANIFEST) -> dict[
     return manifest
 
 
-_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Set up Truth Engine</title>
-</head><body><h1>Register Truth Engine as a GitHub App</h1>
+_SHELL = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme"
+content="light dark"><title>{title} · Truth Engine</title>
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="/static/dashboard.css"></head><body>
+<header class="top"><span class="brand"><img src="/static/favicon.svg" alt="" width="20"
+height="20"> Truth Engine</span></header><main>{body}</main></body></html>"""
+
+_FORM = """<h1>Register Truth Engine as a GitHub App</h1>
 <p>No GitHub App is configured yet. One click registers a private app with the permissions in
 <code>app.yml</code>; GitHub then sends you back here and the credentials are stored in
-<code>{state_dir}</code>.</p>
-<form action="{action}" method="post">
+<code>{state_dir}</code>. This link stays valid (reload it, open it in another tab) until an app
+is registered.</p>
+<form action="{action}" method="post" class="search">
 <input type="hidden" name="manifest" value="{manifest}">
-<label>Organization (empty for your personal account): <input name="org" id="org"></label>
-<button type="submit">Register the app on GitHub</button></form>
+<label>Organization (empty for your personal account) <input name="org" id="org"></label>
+<button type="submit" class="primary">Register the app on GitHub</button></form>
 <script>document.querySelector("form").addEventListener("submit", function (e) {{
   var org = document.getElementById("org").value.trim();
   if (org) {{ e.target.action = "{web}/organizations/" + encodeURIComponent(org) +
-    "/settings/apps/new?state={state}"; }} }});</script></body></html>"""
+    "/settings/apps/new?state={state}"; }} }});</script>"""
+
+
+def _shell(title: str, body: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(_SHELL.format(title=html.escape(title), body=body), status_code=status)
+
 
 _NEW_LINK = (
-    "Each setup link works once: restart <code>truth serve</code> and open the link it prints "
-    "(<code>…/setup?token=…</code>)."
+    "Open the link <code>truth serve</code> printed at start-up (<code>…/setup?token=…</code>), "
+    "or restart <code>truth serve</code> for a new one."
 )
 # GitHub's manifest codes are short tokens; anything else never reaches a GitHub URL.
 _CODE = re.compile(r"[A-Za-z0-9_-]{1,128}", re.ASCII)
 
 
 def _page(message: str, status: int) -> HTMLResponse:
-    return HTMLResponse(f"<!doctype html><p>{message}</p>", status_code=status)
+    return _shell("Setup", f'<section class="notice"><p>{message}</p></section>', status)
 
 
 def install_link(conversion: dict[str, Any], web: str = GITHUB_WEB) -> str:
@@ -115,20 +130,20 @@ def setup_routes(settings: Settings, redis: Redis) -> list[BaseRoute]:
     async def page(request: Request) -> Response:
         if await configured():
             return gone(request)
-        if not await setup_tokens.redeem_token(redis, request.query_params.get("token")):
+        if not await setup_tokens.token_is_live(redis, request.query_params.get("token")):
             return _page(
-                f"This setup link is missing its token, already used or expired. {_NEW_LINK}", 403
+                f"This setup link is missing its token, mistyped or expired. {_NEW_LINK}", 403
             )
         state = await setup_tokens.new_state(redis)
         manifest = json.dumps(build_manifest(settings.public_url))
-        body = _PAGE.format(
+        body = _FORM.format(
             action=html.escape(f"{web}/settings/apps/new?state={quote(state)}"),
             web=web,
             state=quote(state, safe=""),
             manifest=html.escape(manifest, quote=True),
             state_dir=html.escape(str(settings.state_dir)),
         )
-        return HTMLResponse(body)
+        return _shell("Set up", body)
 
     async def callback(request: Request) -> Response:
         if await configured():
@@ -141,6 +156,18 @@ def setup_routes(settings: Settings, redis: Redis) -> list[BaseRoute]:
                 f"malformed code, or unknown state); start again. {_NEW_LINK}",
                 400,
             )
+        if not await setup_tokens.begin_registration(redis):
+            return _page(
+                "Another registration is being completed right now (a second tab?); reload in "
+                "a minute: once it is done this page closes.",
+                409,
+            )
+        try:
+            return await _register(code, web)
+        finally:
+            await setup_tokens.end_registration(redis)
+
+    async def _register(code: str, web: str) -> Response:
         github = GitHub(
             UnauthAuthStrategy(), base_url=settings.github_api_url, timeout=30.0, http_cache=False
         )
@@ -164,10 +191,13 @@ def setup_routes(settings: Settings, redis: Redis) -> list[BaseRoute]:
         configured_here[0] = True
         name = html.escape(str(conversion.get("slug") or conversion.get("name") or "the app"))
         install = html.escape(install_link(conversion, web), quote=True)
-        return HTMLResponse(
-            f"<p>Registered {name}. Credentials saved to <code>{html.escape(str(path))}</code> "
-            "(readable only by you). Restart <code>truth serve</code> and <code>truth worker"
-            f"</code>, then <a href='{install}'>install the app</a> on your repositories.</p>"
+        return _shell(
+            "Registered",
+            f"<h1>Registered {name}</h1><p>Credentials saved to <code>"
+            f"{html.escape(str(path))}</code> (readable only by you). Every setup link is now "
+            "dead. Next: restart <code>truth serve</code> and <code>truth worker</code>, then "
+            f"<a class='button primary' href='{install}'>install the app</a> on your "
+            "repositories.</p>",
         )
 
     def needing_redis(handler: Handler) -> Handler:
@@ -209,8 +239,9 @@ def hide_setup_secrets_in_access_log() -> None:
         access.addFilter(HideSetupSecrets())
 
 
-async def announce_setup_link(redis: Redis, base_url: str) -> str | None:
-    """Issue a one-time setup link and print it (not log it: it is a secret); None without Redis."""
+async def announce_setup_link(redis: Redis, base_url: str, *, echo: bool = True) -> str | None:
+    """Issue a setup link and print it (not log it: it is a secret), unless `echo` is False and
+    the caller prints it; None without Redis."""
     try:
         token = await setup_tokens.issue_token(redis)
     except (RedisError, OSError) as exc:
@@ -222,10 +253,11 @@ async def announce_setup_link(redis: Redis, base_url: str) -> str | None:
         )
         return None
     link = f"{base_url.rstrip('/')}/setup?token={token}"
-    print(
-        f"No GitHub App configured yet. To register one, open this link (it works once):\n"
-        f"    {link}",
-        file=sys.stderr,
-        flush=True,
-    )
+    if echo:
+        print(
+            "No GitHub App configured yet. To register one, open this link (valid until an "
+            f"app is registered):\n    {link}",
+            file=sys.stderr,
+            flush=True,
+        )
     return link

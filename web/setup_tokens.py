@@ -3,8 +3,9 @@
 Redis, not process memory, so a restart or another replica behind the same load balancer
 accepts a link printed by any replica and a state created by any replica; Redis's expiry
 prunes what was never used. Tokens are stored as SHA-256 hashes: Redis never holds a
-usable link. Redeeming is GETDEL: a link or a state works exactly once, even when two
-requests race.
+usable link. A link stays valid (reloads, a second tab, a chat's link preview) until an app is
+registered, which deletes every link; a registration state is redeemed with GETDEL, so it
+works exactly once even when two requests race, and one lock lets one registration finish.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ STATE_TTL_S = 3600  # GitHub's manifest codes expire after an hour too
 TOKEN_KEY = "truth:setup:token:{}"
 STATE_KEY = "truth:setup:state:{}"
 CONFIGURED_KEY = "truth:setup:configured"
+REGISTERING_KEY = "truth:setup:registering"
+REGISTERING_TTL_S = 120  # GitHub's conversion call is bounded by a 30 s timeout
 MAX_CHARS = 128
 
 
@@ -48,8 +51,11 @@ async def issue_token(redis: Redis) -> str:
     return await _issue(redis, TOKEN_KEY, 32, TOKEN_TTL_S)
 
 
-async def redeem_token(redis: Redis, token: str | None) -> bool:
-    return await _redeem(redis, TOKEN_KEY, token)
+async def token_is_live(redis: Redis, token: str | None) -> bool:
+    """A link issued within its expiry and no app registered since; using it keeps it."""
+    if token is None or not _well_formed(token):
+        return False
+    return bool(await redis.exists(TOKEN_KEY.format(_hashed(token))))
 
 
 async def new_state(redis: Redis) -> str:
@@ -60,9 +66,22 @@ async def redeem_state(redis: Redis, state: str | None) -> bool:
     return await _redeem(redis, STATE_KEY, state)
 
 
+async def begin_registration(redis: Redis) -> bool:
+    """True for the one request that may trade a registration code for credentials now."""
+    return bool(await redis.set(REGISTERING_KEY, "1", nx=True, ex=REGISTERING_TTL_S))
+
+
+async def end_registration(redis: Redis) -> None:
+    await redis.delete(REGISTERING_KEY)
+
+
 async def mark_configured(redis: Redis) -> None:
-    """Every replica's setup routes close, not only the one that stored the credentials."""
+    """Every replica's setup routes close, not only the one that stored the credentials, and
+    every link printed so far stops working."""
     await redis.set(CONFIGURED_KEY, "1")
+    stale = [key async for key in redis.scan_iter(match=TOKEN_KEY.format("*"), count=500)]
+    if stale:
+        await redis.delete(*stale)
 
 
 async def is_configured(redis: Redis) -> bool:

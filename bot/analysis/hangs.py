@@ -87,8 +87,20 @@ def _failure(after: str, frames: list[Frame], output: str, repo_root: Path | Non
     test_id = None if test is None else f"{test.file}::{_qualified(repo_root, test)}"
     inner = next((f for f in reversed(frames) if f.in_repo and not f.is_test_file), None)
     where = f" in {inner.function}() at {inner.file}:{inner.line}" if inner else ""
-    message = f"still running after {after}{where}: an endless loop or a wait that never ends"
+    # Not called an endless loop here: the dump comes before the run's time limit, which may
+    # be set lower than the test needs; the run's own reason names the limit.
+    message = f"still running after {_seconds(after)}{where}, stopped before it finished"
     return Failure(test_id, "Timeout", message, frames, output, Category.TIMEOUT_RECURSION)
+
+
+def _seconds(after: str) -> str:
+    """faulthandler's `0:00:01.800000` as `1.8 s` (or as printed, if it is not that shape)."""
+    try:
+        hours, minutes, seconds = after.split(":")
+        total = int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+    except ValueError:
+        return after
+    return f"{total:.3g} s" if total < 100 else f"{total:.0f} s"
 
 
 def _qualified(repo_root: Path | None, test: Frame) -> str:

@@ -155,3 +155,15 @@ def imports_in_source(source: str) -> set[str]:
                 for alias in node.names
             )
     return modules
+
+
+def libraries_in_source(source: str, own: frozenset[str] = frozenset()) -> list[str]:
+    """The distributions a piece of pasted code imports: not the standard library, not `own`
+    (its own module names); [] when it does not parse."""
+    found = set()
+    for module in imports_in_source(source):
+        top = module.split(".")[0]
+        if top in sys.stdlib_module_names or top in own or top.startswith("__"):
+            continue
+        found.add(distribution_for_import(module))
+    return sorted(found)

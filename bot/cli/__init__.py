@@ -17,6 +17,7 @@ COMMANDS = {
     "trace-verify": "bot.cli.trace_cmds:trace_verify",
     "serve": "bot.cli.serve_cmds:serve",
     "worker": "bot.cli.serve_cmds:worker",
+    "token": "bot.cli.token_cmds:token",
 }
 
 EXIT_BAD_INPUT = 2

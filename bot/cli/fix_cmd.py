@@ -15,7 +15,8 @@ the repository declares them; the message says what to do).
  "libraries": {name: version|null},
  "candidates": [{"id", "engine", "status", "reason", "duration_ms", "changed_lines", "votes",
                  "description", "diff"}],
- "winner": {"id", "engine", "diff", "proof": {"json", "text", "reproduce"}} | null}
+ "winner": {"id", "engine", "diff", "proof": {"json", "text", "reproduce"}} | null,
+ "session_url": "TRUTH_PUBLIC_URL/sessions/<session_id>"}
 """
 
 from __future__ import annotations
@@ -28,10 +29,8 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.syntax import Syntax
 
 from bot.errors import ConfigError, ConfigInvalid
-from bot.fix.events import FixEvent
 from bot.fix.types import FixOutcome, FixRequest, FixStatus
 from bot.github.config import CONFIG_PATH, RepoConfig, parse_config_text
 from bot.settings import load_settings
@@ -43,7 +42,6 @@ EXIT_CODES = {
     FixStatus.ENVIRONMENT_ERROR: 2,
     FixStatus.FLAKY: 1,
 }
-STAGE_STYLE = {"candidate": "bold", "done": "bold green", "preparing": "dim"}
 
 
 def outcome_json(outcome: FixOutcome) -> dict[str, Any]:
@@ -100,54 +98,13 @@ def local_config(root: Path) -> tuple[RepoConfig, set[str]]:
     return RepoConfig.model_validate(keys), set(keys)
 
 
-class TerminalProgress:
-    """Prints each console line as it happens; a spinner shows the stage in between."""
-
-    def __init__(self, console: Console) -> None:
-        self._console = console
-        self._status = console.status("Starting…")
-
-    def __enter__(self) -> TerminalProgress:
-        self._status.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._status.__exit__(None, None, None)
-
-    def __call__(self, event: FixEvent) -> None:
-        if not event.message:
-            return
-        style = STAGE_STYLE.get(event.stage, "")
-        if event.stage == "candidate" and "PASSED" in event.message:
-            style = "bold green"
-        elif event.stage == "candidate":
-            style = "yellow"
-        self._console.print(f"• {event.message}", style=style, highlight=False, markup=False)
-        self._status.update(escape(event.message))
-
-
-def _print_summary(console: Console, outcome: FixOutcome, root: Path) -> None:
-    winner = outcome.winner
-    if winner is not None:
-        console.rule("[bold green]Verified fix")
-        console.print(Syntax(winner.diff, "diff", background_color="default"))
-        console.print(f"Proof: {outcome.proof_text_path}  (JSON: {outcome.proof_json_path})")
-        console.print(f"Apply it with:  git -C {root} apply {outcome.patch_path}", markup=False)
-    elif outcome.status is FixStatus.ENVIRONMENT_ERROR:
-        console.rule("[bold red]The tests cannot run as declared")
-    elif outcome.status is FixStatus.FLAKY:
-        console.rule("[bold yellow]Flaky: the failure did not reproduce the same way twice")
-    elif outcome.status is FixStatus.NO_FIX:
-        console.rule("[bold yellow]No verified fix")
-        rows = [f"  {c.id}  {c.engine:<8} {c.status:<14} {c.reason}" for c in outcome.candidates]
-        console.print("\n".join(rows) or "  (no candidates)", highlight=False, markup=False)
-        console.print(
-            "Next: configure a model (TRUTH_MODEL) for harder bugs, or narrow the failing test "
-            "with --test."
-        )
-    console.print(
-        f"{outcome.message}\nSession: {outcome.session_id}", highlight=False, markup=False
-    )
+def time_limit_source(flag: float | None, configured: set[str], config: RepoConfig) -> str:
+    """Where the baseline's time limit came from, in the words that change it."""
+    if flag:
+        return f"--timeout {flag:g}"
+    if "timeout" in configured:
+        return f"`timeout: {config.timeout:g}` in {CONFIG_PATH}"
+    return "the default (TRUTH_SANDBOX_TIMEOUT_SECONDS)"
 
 
 @click.command()
@@ -166,14 +123,24 @@ def _print_summary(console: Console, outcome: FixOutcome, root: Path) -> None:
     help="The baseline's time limit in seconds (candidates' limits follow its measured time).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Print every candidate as it is judged, and all at the end.",
+)
 def fix(
     path: Path,
     test_command: str | None,
     candidates: int | None,
     timeout: float | None,
     as_json: bool,
+    verbose: bool,
 ) -> None:
     """Find a verified fix for the failing tests of the repository at PATH."""
+    from bot.cli.fix_summary import SummaryContext, print_summary
+    from bot.cli.progress import TerminalProgress
+    from bot.cli.session_link import session_line, session_url
     from bot.fix.pipeline import build_deps, repo_root_of, run_fix
     from runner.errors import RunnerError
 
@@ -205,9 +172,10 @@ def fix(
         targets=config.targets,
         env=config.env,
     )
+    # With --json, progress still goes to stderr when that is a terminal (stdout may be a pipe).
     quiet = as_json and not err.is_terminal
     try:
-        with TerminalProgress(err) as progress:
+        with TerminalProgress(err, verbose=verbose) as progress:
             sink = (lambda _e: None) if quiet else progress
             deps = build_deps(settings, progress=sink)
             outcome = run_fix(request, deps, sink)
@@ -215,7 +183,16 @@ def fix(
         err.print(f"[red]Sandbox problem:[/] {exc}")
         sys.exit(2)
     if as_json:
-        click.echo(json.dumps(outcome_json(outcome), indent=2))
+        shown = outcome_json(outcome)
+        shown["session_url"] = session_url(settings, outcome.session_id)
+        click.echo(json.dumps(shown, indent=2))
     else:
-        _print_summary(Console(), outcome, root)
+        context = SummaryContext(
+            root=root,
+            session_line=session_line(settings, outcome.session_id),
+            time_limit=time_limit_source(timeout, configured, config),
+            model_configured=bool(settings.model),
+            verbose=verbose,
+        )
+        print_summary(Console(soft_wrap=False), outcome, context)
     sys.exit(EXIT_CODES[outcome.status])

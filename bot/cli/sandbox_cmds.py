@@ -143,6 +143,7 @@ def verify(
             as_json,
             verification_json,
             allow_test_changes=allow_test_changes,
+            patch_name=patch_file.name,
         )
     except (RunnerError, ValueError) as exc:  # ValueError: an invalid .github/truth.yml
         raise bad_input(str(exc)) from None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from typing import Any
+
 import click
 
 from bot.errors import ConfigError
@@ -9,23 +12,51 @@ from bot.service.logs import configure_logging
 from bot.settings import load_settings
 
 
+def banner(dashboard: str, setup_link: str | None, local: bool) -> str:
+    """What `truth serve` says once it listens: where the dashboard is, and the setup link."""
+    lines = [f"Truth Engine is up. Dashboard: {dashboard}"]
+    if local:
+        lines.append(
+            "Local mode (no GitHub App configured): no sign-in; the sessions of `truth fix` "
+            f"on this machine are listed, and {dashboard.rstrip('/')}/paste fixes a pasted bug."
+        )
+    if setup_link:
+        lines += [
+            "To register the GitHub App, open this link (it stays valid until an app is "
+            "registered; keep it private):",
+            f"    {setup_link}",
+        ]
+    return "\n".join(lines)
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 def serve(host: str, port: int) -> None:
-    """Serve webhooks, health checks, the API and (until an app exists) the setup page."""
+    """Serve the dashboard, webhooks, health checks, the API and (until an app exists) setup."""
     import uvicorn
 
     from web.app import create_app
 
     settings = load_settings()
     configure_logging(settings.log_format)
-    # Without an app, the app prints a one-time http://HOST:PORT/setup?token=… link at start
-    # (on TRUTH_PUBLIC_URL when listening on every interface, where HOST says nothing).
+    # Without an app, the app issues a setup link http://HOST:PORT/setup?token=… at start (on
+    # TRUTH_PUBLIC_URL when listening on every interface, where HOST says nothing).
     wildcard = host in ("0.0.0.0", "::", "")
-    app = create_app(settings, listen_url=None if wildcard else f"http://{host}:{port}")
+    base = settings.public_url if wildcard else f"http://{host}:{port}"
+    app = create_app(settings, listen_url=None if wildcard else base, print_setup_link=False)
+
+    class AnnouncingServer(uvicorn.Server):
+        async def startup(self, sockets: list[Any] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started:  # after uvicorn's own lines, so the link is not buried in them
+                link = getattr(app.state, "setup_link", None)
+                text = banner(base.rstrip("/") + "/", link, not settings.github_app_configured)
+                print(text, file=sys.stderr, flush=True)
+
     # log_config=None: uvicorn's own lines go through our (JSON, redacting) root handler.
-    uvicorn.run(app, host=host, port=port, proxy_headers=True, log_config=None)
+    config = uvicorn.Config(app, host=host, port=port, proxy_headers=True, log_config=None)
+    AnnouncingServer(config).run()
 
 
 @click.command()

@@ -80,6 +80,21 @@ def _load_document(file: Path) -> dict[str, Any]:
     return dict(document)
 
 
+def intact_words(document: dict[str, Any], checked: tuple[str, ...], public_key: Any) -> str:
+    """`Intact: 14 events; checked the Ed25519 signature (key …) and the HMAC chain.`"""
+    from bot.traces import signing
+
+    names = {
+        "signature": "the Ed25519 signature"
+        + (f" (key {signing.key_id(public_key)})" if public_key is not None else ""),
+        "hmac-chain": "the HMAC chain",
+    }
+    events = document.get("events")
+    count = len(events) if isinstance(events, list) else 0
+    what = " and ".join(names.get(c, c) for c in checked) or "nothing"
+    return f"Intact: {count} event{'' if count == 1 else 's'}; checked {what}."
+
+
 @click.command("trace-verify")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--secret-env", help="Name of the variable holding the trace secret (HMAC chain).")
@@ -117,7 +132,7 @@ def trace_verify(file: Path, secret_env: str | None, public_key_file: Path | Non
         _fail(f"cannot load the public key: {exc}")
     result = verify_document(document, secret=secret, public_key=public_key)
     if result.ok:
-        click.echo(f"intact: {result.reason}; checked {', '.join(result.checked)}")
+        click.echo(intact_words(document, result.checked, public_key))
         sys.exit(EXIT_INTACT)
     click.echo(f"TAMPERED: {result.reason}")
     sys.exit(EXIT_TAMPERED)

@@ -57,6 +57,7 @@ def run_verify(
     to_json: Any,
     *,
     allow_test_changes: bool = False,
+    patch_name: str = "the patch file",
 ) -> int:
     """Verify `patch` on the repository at `path`; prints the verdict, returns the exit code."""
     from runner.docker_client import connect
@@ -122,8 +123,16 @@ def run_verify(
         snapshot=snapshot,
         environment=environment,
     )
+    # The proof files are named for this run; the session shows it on the dashboard.
+    from bot.cli.session_link import session_line, session_url
+    from bot.cli.verify_record import record_verify_session
+
+    session_id = record_verify_session(
+        settings, path, patch, patch_name, result, proof[0], proof[1]
+    )
     if as_json:
         shown = to_json(result, proof)
+        shown["session_url"] = session_url(settings, session_id)
         shown.update(
             python={"version": ready.python.version, "why": ready.python.why},
             test_command={"command": ready.command.command, "how": ready.command.how},
@@ -140,6 +149,7 @@ def run_verify(
         if existing:
             out.print(f"pre-existing failures (not regressions): {', '.join(existing)}")
         out.print(f"proof: {proof[1]}")
+        out.print(session_line(settings, session_id), highlight=False, markup=False)
     if result.verdict is Verdict.ENVIRONMENT_ERROR:
         return EXIT_ENVIRONMENT
     return EXIT_VERIFIED if result.verified else EXIT_NOT_VERIFIED

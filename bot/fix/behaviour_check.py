@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from bot.fix.run import FixRun
 from bot.fix.types import CandidateResult
+from bot.fix.wording import plural
 from bot.repair.base import RepairContext
 from bot.repair.behaviour import (
     behaviour_changes,
@@ -112,7 +113,8 @@ def compare_behaviour(
         return report
     run.say(
         "deciding",
-        f"Comparing what the code returns before and after {len(smallest)} verified fix(es) "
+        "Comparing what the code returns before and after "
+        f"{plural(len(smallest), 'verified fix', 'verified fixes')} "
         + ("on the whole suite…" if scope == command else "on the failing tests…"),
     )
     allow_dangerous = run.request.allow_dangerous_calls

@@ -19,6 +19,7 @@ from bot.fix.search import (
     candidate_result,
 )
 from bot.fix.types import CandidateResult
+from bot.fix.wording import plural, shown_number, status_words
 from bot.repair.base import CandidateFeedback, RepairContext
 from bot.service.metrics import worker_metrics
 from runner.decision import alternatives_note, changed_tokens, choose, confirm
@@ -71,7 +72,11 @@ def confirmed_winner(
         if undecided:
             run.say("deciding", f"The tests do not decide between the fixes found: {undecided}")
             return Decision(None, note, undecided)
-        run.say("deciding", f"Re-running candidate {best.id} {settings.confirm_runs} times…")
+        run.say(
+            "deciding",
+            f"Re-running candidate {shown_number(best.id)} "
+            f"{plural(settings.confirm_runs, 'time')} in fresh containers…",
+        )
         assert best.verification is not None
         checked = confirm(
             sandbox,
@@ -94,7 +99,11 @@ def confirmed_winner(
                 )
             return Decision(best, note)
         best.status = checked.verdict.value
-        run.say("deciding", f"Candidate {best.id}: {best.status.upper()} ({checked.reason})")
+        run.say(
+            "deciding",
+            f"Candidate {shown_number(best.id)} turned {status_words(best.status)} when re-run: "
+            f"{checked.reason}",
+        )
     return Decision(None, note)
 
 
@@ -232,9 +241,9 @@ def second_opinion_summary(results: list[CandidateResult]) -> str:
             "candidate cap or the time budget ran out, or TRUTH_SECOND_OPINION_CANDIDATES is 0)."
         )
     return (
-        f"{after} more candidate(s) were tried after the first fix that passed, for a second "
-        "opinion, and none left it in doubt (a fix the tests accept that answers differently "
-        "beside their inputs would have)."
+        f"{plural(after, 'more candidate')} {'was' if after == 1 else 'were'} tried after the "
+        "first fix that passed, for a second opinion, and none left it in doubt (a fix the "
+        "tests accept that answers differently beside their inputs would have)."
     )
 
 
@@ -267,7 +276,11 @@ def refuse_implausible(
         if why is None:
             continue
         refuse(candidate, why)
-        run.say("deciding", f"Candidate {candidate.id}: REJECTED ({candidate.reason})")
+        run.say(
+            "deciding",
+            f"Candidate {shown_number(candidate.id)} passed the tests but is refused: "
+            f"{candidate.reason}",
+        )
         run.judged(candidate, None, base_patch + candidate.diff)
         ctx.feedback.append(CandidateFeedback(candidate.diff, candidate.status, candidate.reason))
     return report

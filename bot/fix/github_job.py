@@ -20,7 +20,7 @@ from bot.fix.admission import admit, end_if_superseded
 from bot.fix.apply_job import apply_verified_fix
 from bot.fix.events import FixEvent, LoopBridge
 from bot.fix.job import FixJob, Trigger
-from bot.fix.quota import quota_problem
+from bot.fix.quota import quota_problem, take_quota
 from bot.fix.repo_config import load_repo_config
 from bot.fix.types import FixOutcome, FixRequest, FixStatus, Origin
 from bot.github import comments
@@ -96,6 +96,13 @@ async def fix_failure(worker: WorkerContext, job: FixJob) -> str:
             },
         )
         return "auto_fix off"
+    # Taken here, where the session starts: a skipped or refused job costs nothing.
+    problem = await asyncio.to_thread(take_quota, worker.db, settings, job.installation_id)
+    if problem:
+        await check.finish(
+            "neutral", {"title": "Daily quota used", "summary": f"Not run: {problem}"}
+        )
+        return f"quota: {problem}"
     await upsert_status(
         gh,
         job.repository,

@@ -34,6 +34,7 @@ from bot.fix.reproduce import (
 )
 from bot.fix.run import FixRun, PipelineDeps
 from bot.fix.types import FixOutcome, FixRequest, FixStatus
+from bot.fix.wording import plural, shown_number
 from bot.repair.base import RepairContext
 from bot.repair.coverage import collect_spectrum
 from bot.repair.fix_cache import remember_fix
@@ -156,7 +157,7 @@ def _steps(run: FixRun, command: str) -> FixOutcome:
     first = failures[0] if failures else None
     run.say(
         "analyzing",
-        f"Reproduced: {len(failing) or 'the'} failing test(s)"
+        f"Reproduced: {plural(len(failing), 'failing test') if failing else 'the failure'}"
         + (f", {first.exc_type}: {first.message[:120]}" if first else ""),
         failing_tests=failing,
     )
@@ -208,15 +209,16 @@ def _steps(run: FixRun, command: str) -> FixOutcome:
         tried = len(results)
         refused = sum(1 for r in results if r.id in behaviour.refused)
         message = (
-            f"No verified fix: {tried} candidate(s) tried, none made the failing tests pass "
-            "without breaking others"
+            f"No verified fix: {plural(tried, 'candidate')} tried, none made the failing "
+            "tests pass without breaking others"
             + (
-                f" ({refused} passed them but were refused as no fix: they break the code on "
-                "inputs beside the tests' own, or return None for a value)"
+                f" ({refused} passed them but {'was' if refused == 1 else 'were'} refused as no "
+                "fix: they break the code on inputs beside the tests' own, or return None for "
+                "a value)"
                 if refused
                 else ""
             )
-            + ". See the candidate table for what each one did."
+            + "."
             if tried
             else "No verified fix: no repair engine could propose a candidate for this failure."
         )
@@ -229,11 +231,10 @@ def _steps(run: FixRun, command: str) -> FixOutcome:
     except ValueError as exc:  # refused by the current policy: never cached
         run.say("deciding", f"Not cached: {exc}")
     message = (
-        f"Verified fix found: candidate {winner.id} ({winner.engine}), "
-        f"{winner.changed_lines} changed line(s), tests green in {winner.duration_ms:.0f} ms"
-        f" and in {deps.settings.confirm_runs} re-run(s) in fresh containers. "
-        + second_opinion_summary(results)
-        + (f" Note: {note}." if note else "")
+        f"Verified fix found: candidate {shown_number(winner.id)} ({winner.engine}), "
+        f"{plural(winner.changed_lines, 'changed line')}, tests green in "
+        f"{winner.duration_ms:.0f} ms and in {plural(deps.settings.confirm_runs, 're-run')} in "
+        "fresh containers. " + second_opinion_summary(results) + (f" Note: {note}." if note else "")
     )
     return run.outcome(FixStatus.VERIFIED, message, baseline, results, failures, libraries, winner)
 

@@ -1,4 +1,10 @@
-"""The caps a fix job checks before it starts: the installation's day, the PR, the commit."""
+"""The caps a fix job meets: the installation's daily quota of fix sessions (one model, the
+`quota_usage` table the dashboard's bars read), the PR's and the commit's session caps.
+
+`quota_problem` is the early, read-only check (before the config and logs are fetched);
+`take_quota` takes one session from the day's quota atomically where the session starts, so
+two workers can never both take the last one.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,15 @@ from sqlalchemy.engine import Engine
 from bot.fix.job import FixJob
 from bot.settings import Settings
 from db.engine import session_scope
-from db.github import sessions_for_pull, sessions_today
+from db.github import sessions_for_pull
+from db.quota import consume_quota, verifications_today
+
+
+def exhausted(settings: Settings) -> str:
+    return (
+        f"this installation used its daily quota of {settings.daily_verification_quota} fix "
+        "sessions; it resets at 00:00 UTC. Comment `/truth retry` after that."
+    )
 
 
 def quota_problem(db: Engine, settings: Settings, job: FixJob) -> str | None:
@@ -15,14 +29,11 @@ def quota_problem(db: Engine, settings: Settings, job: FixJob) -> str | None:
     # The worker found the PR before asking (a fork's PR arrives without its number).
     number = job.pull_number if job.pull_number is not None else 0
     with session_scope(db) as session:
-        today = sessions_today(session, job.installation_id)
+        today = verifications_today(session, job.installation_id)
         per_pr = sessions_for_pull(session, job.repository, number)
         per_head = sessions_for_pull(session, job.repository, number, job.head_sha)
     if today >= settings.daily_verification_quota:
-        return (
-            f"this installation used its daily quota of {settings.daily_verification_quota} "
-            "fix sessions; it resets at 00:00 UTC. Comment `/truth retry` after that."
-        )
+        return exhausted(settings)
     if per_pr >= settings.max_sessions_per_pr:
         return (
             f"this pull request reached its cap of {settings.max_sessions_per_pr} fix "
@@ -36,3 +47,10 @@ def quota_problem(db: Engine, settings: Settings, job: FixJob) -> str | None:
             "ask the app's operator to raise TRUTH_MAX_SESSIONS_PER_HEAD_SHA."
         )
     return None
+
+
+def take_quota(db: Engine, settings: Settings, installation_id: int) -> str | None:
+    """Take one fix session from the installation's quota for today; why not, or None."""
+    with session_scope(db) as session:
+        taken = consume_quota(session, installation_id, 1, settings.daily_verification_quota)
+    return None if taken else exhausted(settings)

@@ -90,6 +90,16 @@ def failures_from(baseline: RunResult, request: FixRequest) -> list[Failure]:
         for failure in parse_failures(request.failure_log, repo_root=request.repo_root):
             if failure.test_id not in seen:
                 failures.append(failure)
+    # A run stopped at its time limit prints no failure summary: tests that failed before the
+    # stop are known only from the per-test evidence, and are kept.
+    seen = {f.test_id for f in failures}
+    stopped = baseline.end is not RunEnd.EXITED
+    for test_id, outcome in baseline.tests.items() if stopped else ():
+        if test_id not in seen and outcome.status.value in ("failed", "error"):
+            exc_type, _, message = outcome.message.partition(": ")
+            if outcome.message.startswith("assert") or not exc_type.isidentifier():
+                exc_type, message = "AssertionError", outcome.message
+            failures.append(Failure(test_id, exc_type, message))
     for failure in failures:
         failure.category = categorize(failure)
     return failures

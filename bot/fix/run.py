@@ -13,8 +13,8 @@ from sqlalchemy.engine import Engine
 from bot.analysis.failures import Failure
 from bot.fix.engines import build_engines
 from bot.fix.events import CandidateJudged, Decided, FixEvent, Listener
-from bot.fix.search import describe
 from bot.fix.types import CandidateResult, FixOutcome, FixRequest, FixStatus
+from bot.fix.wording import describe
 from bot.repair.base import RepairEngine
 from bot.repair.usage import Usage
 from bot.settings import Settings
@@ -41,7 +41,7 @@ class FixRun:
     def __init__(self, request: FixRequest, deps: PipelineDeps, emit: Listener) -> None:
         self.request = request
         self.deps = deps
-        self.session_id = uuid.uuid4().hex[:16]
+        self.session_id = request.session_id or uuid.uuid4().hex[:16]
         self.emit = emit
         self.proof_dir = deps.settings.state_dir / "proofs" / self.session_id
         self.usage = Usage()

@@ -169,11 +169,3 @@ def candidate_result(
 def candidate_number(candidate_id: str) -> int:
     """The n of a candidate id `c<n>`: the order in which the search produced it."""
     return int(candidate_id.removeprefix("c") or 0)
-
-
-def describe(result: CandidateResult) -> str:
-    n = candidate_number(result.id)
-    if result.status == "verified":
-        return f"Candidate {n}: PASSED ({result.duration_ms:.0f} ms) [{result.engine}]"
-    reason = result.reason if len(result.reason) <= 90 else result.reason[:87] + "…"
-    return f"Candidate {n}: {result.status.upper()} ({reason}) [{result.engine}]"

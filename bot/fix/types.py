@@ -48,6 +48,9 @@ class FixRequest:
     timeout: float | None = None  # the baseline's limit; None: TRUTH_SANDBOX_TIMEOUT_SECONDS
     targets: list[str] = field(default_factory=list)  # tests a fix must make pass
     env: dict[str, str] = field(default_factory=dict)  # test environment variables
+    # The id the session's record already has (the paste page makes it before it starts the
+    # session, to show its permalink at once); None: a new id.
+    session_id: str | None = None
 
     @property
     def repository(self) -> str | None:

@@ -198,7 +198,7 @@ async def test_failing_check_run_gets_a_verified_suggestion_and_a_completed_chec
     live = [u for u in fake_github.check_run_updates if u.get("status") == "in_progress"]
     texts = [u["output"].get("text", "") for u in live]
     assert any("Reproducing in sandbox" in t for t in texts), texts
-    assert re.search(r"Candidate \d+: PASSED \(\d+ ms\)", texts[-1]), texts[-1]
+    assert re.search(r"Candidate \d+ \(rules\): .+ → passed in [\d.]+ m?s", texts[-1]), texts[-1]
     final = fake_github.check_run_updates[-1]
     assert fake_github.check_run_updates.index(live[-1]) < len(fake_github.check_run_updates) - 1
     # The review: one suggestion replacing line 7 with the fixed loop bound.

@@ -93,7 +93,7 @@ def test_session_is_stored_with_console_and_candidates(truth_env: Path) -> None:
         messages = [line.message for line in console]
         assert messages[0] == "Analyzing failure…"
         assert "Reproducing in sandbox…" in messages
-        assert any(m.startswith("Candidate ") and "PASSED" in m for m in messages)
+        assert any(m.startswith("Candidate ") and " → passed in " in m for m in messages)
         candidates = s.exec(
             select(CandidateRecord).where(CandidateRecord.session_id == stored.id)
         ).all()

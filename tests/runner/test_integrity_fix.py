@@ -146,7 +146,7 @@ def test_truth_fix_verifies_the_model_s_honest_fix_after_its_re_runs(
     code, outcome = fix(repo, model_provider, OTHER_HONEST, HONEST)
     assert (code, outcome["status"]) == (0, "verified"), outcome["message"]
     assert outcome["winner"]["engine"] == "model"
-    assert "and in 3 re-run(s) in fresh containers" in outcome["message"]
+    assert "and in 3 re-runs in fresh containers" in outcome["message"]
     # both fixes pass: the report says the tests do not pin the behaviour down
     assert "the tests accept 2 different fixes" in outcome["message"]
     # the smaller change (7 changed tokens against 8) wins, though the model gave it second

@@ -53,7 +53,7 @@ async def serve(settings: Settings, **options: Any) -> AsyncIterator[tuple[httpx
 
 def form_of(page: str) -> tuple[str, dict[str, Any]]:
     """The form's action and the manifest JSON it posts, as a browser would read them."""
-    action = re.search(r'<form action="([^"]+)" method="post">', page)
+    action = re.search(r'<form action="([^"]+)" method="post" class="search">', page)
     manifest = re.search(r'<input type="hidden" name="manifest" value="([^"]*)">', page)
     assert action and manifest, page
     return html.unescape(action.group(1)), json.loads(html.unescape(manifest.group(1)))
@@ -67,7 +67,7 @@ async def started_registration(client: httpx.AsyncClient, link: str) -> str:
     return action.split("state=")[1]
 
 
-async def test_start_prints_a_one_time_link_and_the_page_needs_it(
+async def test_start_prints_a_link_that_survives_reloads_and_the_page_needs_it(
     unconfigured: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
     async with serve(unconfigured, listen_url="http://127.0.0.1:8123") as (client, _):
@@ -77,12 +77,31 @@ async def test_start_prints_a_one_time_link_and_the_page_needs_it(
         no_token = await client.get("/setup")
         wrong = await client.get("/setup?token=" + "A" * 43)
         first = await client.get(found.group(1))
-        again = await client.get(found.group(1))
+        reload = await client.get(found.group(1))  # a reload, a second tab, a link preview
+        second_tab = await client.get(found.group(1))
 
     assert no_token.status_code == wrong.status_code == 403
     assert "restart <code>truth serve</code>" in no_token.text
-    assert first.status_code == 200 and "<form" in first.text
-    assert again.status_code == 403 and "already used" in again.text
+    assert first.status_code == reload.status_code == second_tab.status_code == 200
+    assert "<form" in second_tab.text
+    # Each page load starts its own registration: the states differ.
+    assert form_of(first.text)[0] != form_of(reload.text)[0]
+
+
+async def test_registering_kills_every_link_and_state(
+    unconfigured: Settings, fake_github: FakeGitHub, redis_url: str
+) -> None:
+    store = redis.Redis.from_url(redis_url)
+    async with serve(unconfigured) as (client, link):
+        first_tab = await started_registration(client, link)
+        second_tab = await started_registration(client, link)
+        done = await client.get(f"/setup/callback?code=abc123&state={first_tab}")
+        assert done.status_code == 200 and "Registered octoapp" in done.text
+        assert (await client.get(link)).status_code == 404
+        late = await client.get(f"/setup/callback?code=abc123&state={second_tab}")
+        assert late.status_code == 404  # the other tab cannot register a second app
+    assert not store.keys("truth:setup:token:*")  # no link printed so far works any more
+    store.close()
 
 
 async def test_the_page_posts_app_yml_with_this_servers_urls(unconfigured: Settings) -> None:
@@ -109,7 +128,7 @@ async def test_links_and_states_live_in_redis_with_an_expiry(
         [token_key] = store.keys("truth:setup:token:*")
         await started_registration(client, link)
         [state_key] = store.keys("truth:setup:state:*")
-        assert not store.keys("truth:setup:token:*")  # redeemed
+        assert store.keys("truth:setup:token:*")  # still valid: a reload must not end setup
     assert link.split("token=")[1] not in token_key.decode()  # only its hash is stored
     assert 0 < store.ttl(state_key) <= 3600
     store.close()

@@ -45,10 +45,16 @@ def authenticated(engine: Callable[[], Engine], handler: Handler, *query: str) -
             return error(400, "bad_request", problem)
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            return _challenge("send 'Authorization: Bearer <token>'; mint one with mint_token")
+            return _challenge(
+                "send 'Authorization: Bearer <token>'; create one on the server with "
+                "`truth token create --installation-id ID`"
+            )
         installation = await run_in_threadpool(installation_for, engine(), token.strip())
         if installation is None:
-            return _challenge("unknown or revoked token; ask an admin for a new one")
+            return _challenge(
+                "unknown or revoked token; create a new one with `truth token create` (or ask "
+                "the server's operator)"
+            )
         unknown = sorted(set(request.query_params) - set(query))
         if unknown:
             takes = ", ".join(query) or "no query parameters"

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
 
 from db.engine import session_scope
-from db.fix_sessions import FixSession, QuotaUsage
+from db.fix_sessions import FixSession
 from db.queries import SessionDetail, get_session_detail, list_sessions
-from db.quota import verifications_today
 from web.auth import Viewer
 from web.dashboard.filters import Filters
 
@@ -68,29 +64,3 @@ def visible_status(engine: Engine, viewer: Viewer, session_id: str) -> str | Non
         if record is None or not viewer.may_see(record.installation_id):
             return None
         return record.status
-
-
-@dataclass(frozen=True)
-class QuotaBar:
-    installation_id: int
-    used: int
-    limit: int
-
-    @property
-    def percent(self) -> int:
-        return 100 if self.limit <= 0 else min(100, round(100 * self.used / self.limit))
-
-    @property
-    def level(self) -> str:
-        return "full" if self.used >= self.limit else "high" if self.percent >= 80 else "ok"
-
-
-def quota_bars(engine: Engine, viewer: Viewer, limit: int) -> list[QuotaBar]:
-    """Today's verifications per installation the viewer may see (local mode: all used today)."""
-    with session_scope(engine) as db:
-        if viewer.local:
-            today = datetime.now(UTC).date()
-            ids = sorted(db.exec(select(QuotaUsage.installation_id).where(QuotaUsage.day == today)))
-        else:
-            ids = sorted(viewer.installation_ids)
-        return [QuotaBar(i, verifications_today(db, i), limit) for i in ids]

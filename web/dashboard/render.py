@@ -9,8 +9,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from bot.fix.wording import category_words, plural, session_words, shown_number, status_words
+
 WEB_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES = Jinja2Templates(directory=str(WEB_DIR / "templates"))
+TEMPLATES.env.filters.update(
+    status_words=status_words, session_words=session_words, category_words=category_words,
+    plural=plural, number=shown_number,
+)  # fmt: skip
 STATIC_DIR = WEB_DIR / "static"
 
 
@@ -21,9 +27,12 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> Resp
     )
 
 
-def error_page(request: Request, status: int, title: str, message: str) -> Response:
-    """Every refusal says what happened and what to do next."""
-    return page(request, "error.html", status, title=title, message=message)
+def error_page(
+    request: Request, status: int, title: str, message: str, back: str = "/sessions"
+) -> Response:
+    """Every refusal says what happened and what to do next; `back` must not lead to the same
+    refusal (a login error goes back to the landing page, which needs no login)."""
+    return page(request, "error.html", status, title=title, message=message, back=back)
 
 
 def not_found(request: Request) -> Response:

@@ -50,6 +50,20 @@ def test_verify_json_for_the_right_patch(runner: CliRunner, sandbox_image: str) 
     assert proof["verdict"] == "verified"
     assert proof["reproduce"].startswith("docker run ")
     assert "verdict: verified" in Path(body["proof"]["text"]).read_text()
+    # The run is a session on the dashboard: the patch its verified candidate, with its proof.
+    session_id = body["session_url"].rsplit("/sessions/", 1)[1]
+    from bot.settings import load_settings
+    from db.engine import init_db, session_scope
+    from db.queries import get_session_detail
+
+    engine = init_db(load_settings().database_url)
+    with session_scope(engine) as db:
+        detail = get_session_detail(db, session_id)
+        assert detail is not None and detail.session.status == "verified"
+        assert detail.session.winner_candidate_id == "patch"
+        assert [p.candidate_id for p in detail.proofs] == ["patch"]
+        assert detail.candidates[0].description == "the patch in right.patch"
+    engine.dispose()
 
 
 @pytest.mark.docker
@@ -58,6 +72,7 @@ def test_verify_wrong_patch_exits_1_with_reason(runner: CliRunner, sandbox_image
     assert result.exit_code == 1
     assert "FAILED" in result.stdout
     assert "test_add" in result.stdout
+    assert "Session: http://localhost:8000/sessions/" in result.stdout  # where to see it
 
 
 def test_missing_path_is_bad_input(runner: CliRunner, tmp_path: Path) -> None:

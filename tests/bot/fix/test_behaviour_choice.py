@@ -5,6 +5,7 @@ wins, whatever order the engines proposed them in."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -164,7 +165,7 @@ def test_a_fix_that_returns_none_for_false_is_refused(deps, tmp_path: Path) -> N
     # The refused one is no alternative the tests accept.
     assert "different fixes" not in outcome.message
     # No tie on size: only the failing tests ran under the profiler.
-    assert any("verified fix(es) on the failing tests" in m for m in said)
+    assert any(re.search(r"verified fix(es)? on the failing tests", m) for m in said)
 
 
 def test_of_two_fixes_of_one_size_the_one_keeping_passing_behaviour_wins(
@@ -180,8 +181,8 @@ def test_of_two_fixes_of_one_size_the_one_keeping_passing_behaviour_wins(
     assert outcome.winner is not None and outcome.winner.id == "c2"
     assert "0 result(s) of calls the passing tests make differ" in outcome.winner.reason
     assert "the tests accept 2 different fixes" in outcome.message
-    assert "1 more candidate(s) were tried after the first fix that passed" in outcome.message
-    assert any("verified fix(es) on the whole suite" in m for m in said)
+    assert "1 more candidate was tried after the first fix that passed" in outcome.message
+    assert any(re.search(r"verified fix(es)? on the whole suite", m) for m in said)
 
 
 def test_a_fix_that_breaks_beside_the_tests_inputs_is_refused_and_the_search_goes_on(
@@ -198,7 +199,10 @@ def test_a_fix_that_breaks_beside_the_tests_inputs_is_refused_and_the_search_goe
     assert "returned a value (int) before the patch" in by_id["c1"].reason
     assert outcome.status is FixStatus.VERIFIED and outcome.winner is not None
     assert outcome.winner.id == "c2"
-    assert any("Candidate c1: REJECTED (passes the tests but is not a fix" in m for m in said)
+    assert any(
+        "Candidate 1 passed the tests but is refused: passes the tests but is not a fix" in m
+        for m in said
+    )
 
 
 def test_when_every_passing_candidate_is_refused_the_outcome_says_so(deps, tmp_path: Path) -> None:
@@ -207,8 +211,8 @@ def test_when_every_passing_candidate_is_refused_the_outcome_says_so(deps, tmp_p
     outcome, _ = fix(deps, repo, FixedEngine("table.py", TABLE, TRANSPOSED), candidates=1)
 
     assert outcome.status is FixStatus.NO_FIX and outcome.winner is None
-    assert "1 passed them but were refused as no fix" in outcome.message
-    assert "See the candidate table" in outcome.message
+    assert "1 candidate tried" in outcome.message
+    assert "1 passed them but was refused as no fix" in outcome.message
 
 
 def test_when_the_smallest_verified_fixes_are_all_refused_the_larger_ones_are_checked_too(

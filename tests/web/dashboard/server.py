@@ -20,9 +20,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def running(app: ASGIApp, startup_seconds: float = 10.0) -> Iterator[str]:
-    """Serve `app` until the block ends; yields its base URL."""
-    port = free_port()
+def running(app: ASGIApp, startup_seconds: float = 10.0, port: int | None = None) -> Iterator[str]:
+    """Serve `app` (on `port`, else a free one) until the block ends; yields its base URL."""
+    port = port or free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

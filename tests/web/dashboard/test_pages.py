@@ -73,11 +73,12 @@ async def test_permalink_shows_candidates_winner_diff_and_any_candidate_on_deman
         text = await client.get(f"/sessions/{seeded.session_id}/proof/cand-1.txt")
         none = await client.get(f"/sessions/{seeded.session_id}/proof/cand-2.json")
 
-    assert "Diff of <code>cand-1</code> (winner)" in page
-    assert "IndexError still raised" in page and "412 ms" in page
+    assert "Diff of candidate cand-1 (the verified fix)" in page
+    # Plain words for the verdict, the reason kept whole.
+    assert "tests still fail: IndexError still raised" in page and "412 ms" in page
     assert f"https://vscode.dev/github/acme/a/blob/{'e' * 40}/calc.py#L2" in page
     assert "    return items[len(items) - 1]" in page
-    assert "Diff of <code>cand-2</code>" in loser and "items = list(items)" in loser
+    assert "Diff of candidate cand-2</h2>" in loser and "items = list(items)" in loser
     assert text.status_code == 200 and text.headers["content-disposition"].endswith('.txt"')
     assert "verdict: verified" in text.text
     assert none.status_code == 404 and "has no proof named &#39;cand-2&#39;" in none.text
